@@ -1,0 +1,220 @@
+using RecordKv.Atproto.Blocks;
+using RecordKv.Atproto.Cids;
+using RecordKv.Atproto.Crypto;
+using RecordKv.Atproto.Mst;
+using RecordKv.Atproto.Repo;
+
+namespace RecordKv.Atproto.Firehose;
+
+/// <summary>
+/// Verifies <c>#commit</c> events with the atproto sync 1.1 checklist: limits, CAR slice, commit fields,
+/// signature, operation inversion on the partial MST against <c>prevData</c>, and the chain to the stored state.
+/// Expected failures come back as a <see cref="CommitVerificationResult"/>, never as exceptions.
+/// </summary>
+public sealed class CommitVerifier
+{
+    private readonly FirehoseLimits _limits;
+
+    /// <summary>Creates a verifier with the given limits (the spec's by default).</summary>
+    public CommitVerifier(FirehoseLimits? limits = null)
+    {
+        _limits = limits ?? FirehoseLimits.Default;
+    }
+
+    /// <summary>Runs every check, including the signature with the account's current <paramref name="signingKey"/>.</summary>
+    /// <param name="commit">The decoded event.</param>
+    /// <param name="signingKey">The signing key from the account's DID document.</param>
+    /// <param name="stored">What is stored for the repository, or <c>null</c> when nothing is.</param>
+    public CommitVerificationResult Verify(CommitEvent commit, AtprotoPublicKey signingKey, RepoChainState? stored = null)
+    {
+        ArgumentNullException.ThrowIfNull(signingKey);
+        return VerifyCore(commit, signingKey, stored);
+    }
+
+    /// <summary>Runs every check except the signature; for callers that verify it elsewhere or have no key (test data).</summary>
+    public CommitVerificationResult VerifyWithoutSignature(CommitEvent commit, RepoChainState? stored = null) =>
+        VerifyCore(commit, null, stored);
+
+    private CommitVerificationResult VerifyCore(CommitEvent commitEvent, AtprotoPublicKey? signingKey, RepoChainState? stored)
+    {
+        ArgumentNullException.ThrowIfNull(commitEvent);
+        if (commitEvent.Blocks.Length > _limits.MaxBlocksBytes)
+        {
+            return Fail(CommitCheck.Limits, $"blocks of {commitEvent.Blocks.Length} bytes exceed the limit of {_limits.MaxBlocksBytes} bytes");
+        }
+
+        if (commitEvent.Ops.Count > _limits.MaxOperations)
+        {
+            return Fail(CommitCheck.Limits, $"{commitEvent.Ops.Count} ops exceed the limit of {_limits.MaxOperations}");
+        }
+
+        if (!RevisionTid.IsValid(commitEvent.Rev))
+        {
+            return Fail(CommitCheck.EventFields, $"event rev '{commitEvent.Rev}' is not a TID");
+        }
+
+        if (!commitEvent.Repo.StartsWith("did:", StringComparison.Ordinal))
+        {
+            return Fail(CommitCheck.EventFields, $"event repo '{commitEvent.Repo}' is not a DID");
+        }
+
+        BlockMap blocks;
+        IReadOnlyList<Cid> roots;
+        try
+        {
+            (roots, blocks) = CarSlice.Read(commitEvent.Blocks);
+        }
+        catch (FormatException exception)
+        {
+            return Fail(CommitCheck.Car, $"blocks is not a valid CAR slice: {exception.Message}");
+        }
+
+        if (roots.Count == 0 || roots[0] != commitEvent.Commit)
+        {
+            return Fail(CommitCheck.CommitBlock, $"the CAR's first root is {(roots.Count == 0 ? "absent" : roots[0].ToString())}, not the event's commit {commitEvent.Commit}");
+        }
+
+        if (!blocks.TryGet(commitEvent.Commit, out var commitBlock))
+        {
+            return Fail(CommitCheck.CommitBlock, $"the commit block {commitEvent.Commit} is not in the CAR slice");
+        }
+
+        Commit commit;
+        try
+        {
+            commit = Commit.Decode(commitBlock);
+        }
+        catch (RepositoryFormatException exception)
+        {
+            return Fail(CommitCheck.CommitBlock, exception.Message);
+        }
+
+        if (!string.Equals(commit.Did, commitEvent.Repo, StringComparison.Ordinal))
+        {
+            return Fail(CommitCheck.Did, $"commit did '{commit.Did}' differs from event repo '{commitEvent.Repo}'", commit);
+        }
+
+        if (commit.Version != Commit.CurrentVersion)
+        {
+            return Fail(CommitCheck.Version, $"commit version is {commit.Version}, not {Commit.CurrentVersion}", commit);
+        }
+
+        if (!string.Equals(commit.Rev, commitEvent.Rev, StringComparison.Ordinal))
+        {
+            return Fail(CommitCheck.Rev, $"commit rev '{commit.Rev}' differs from event rev '{commitEvent.Rev}'", commit);
+        }
+
+        if (stored is { } previous && RevisionTid.Compare(commitEvent.Rev, previous.Rev) <= 0)
+        {
+            return Fail(CommitCheck.RevOrder, $"rev {commitEvent.Rev} is not newer than the stored rev {previous.Rev}", commit);
+        }
+
+        if (signingKey is not null && !commit.VerifySignature(signingKey))
+        {
+            return Fail(CommitCheck.Signature, $"signature does not verify with {signingKey} (or is not low-S)", commit);
+        }
+
+        var operations = new MstOperation[commitEvent.Ops.Count];
+        var writes = new RecordWrite[commitEvent.Ops.Count];
+        for (var i = 0; i < operations.Length; i++)
+        {
+            var op = commitEvent.Ops[i];
+            if (!TryConvert(op, i, out operations[i], out var failedCheck, out var error))
+            {
+                return Fail(failedCheck, error, commit);
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(commitEvent.Ops[j].Path, op.Path, StringComparison.Ordinal))
+                {
+                    return Fail(CommitCheck.Operations, $"op {i} repeats the path '{op.Path}' of op {j}", commit);
+                }
+            }
+
+            var slash = op.Path.IndexOf('/', StringComparison.Ordinal);
+            var record = ReadOnlyMemory<byte>.Empty;
+            if (op.Cid is { } recordCid)
+            {
+                if (!blocks.TryGet(recordCid, out record))
+                {
+                    return Fail(CommitCheck.RecordBlocks, $"op {i} ({op.Action} {op.Path}): record block {recordCid} is not in the CAR slice", commit);
+                }
+
+                if (record.Length > _limits.MaxRecordBytes)
+                {
+                    return Fail(CommitCheck.Limits, $"op {i} ({op.Path}): record of {record.Length} bytes exceeds the limit of {_limits.MaxRecordBytes} bytes", commit);
+                }
+            }
+
+            writes[i] = new RecordWrite(op.Path[..slash], op.Path[(slash + 1)..], op.Action, op.Cid, record);
+        }
+
+        Cid previousData;
+        try
+        {
+            var after = MerkleSearchTree.Load(commit.Data, blocks);
+            previousData = MstInversion.Invert(after, operations).RootCid;
+        }
+        catch (MstException exception)
+        {
+            return Fail(CommitCheck.Inversion, $"inverting the ops on the partial MST failed: {exception.Message}", commit);
+        }
+
+        if (commitEvent.PrevData is { } prevData && prevData != previousData)
+        {
+            return Fail(CommitCheck.Inversion, $"inverted MST root {previousData} differs from prevData {prevData}", commit);
+        }
+
+        if (stored is { } state && state.Data != previousData)
+        {
+            return CommitVerificationResult.ChainBroken(
+                commit,
+                previousData,
+                writes,
+                $"prevData {previousData} differs from the stored data {state.Data} (stored rev {state.Rev}, event since {commitEvent.Since ?? "null"})");
+        }
+
+        return CommitVerificationResult.Valid(commit, previousData, writes);
+    }
+
+    private static bool TryConvert(RepoOperation op, int index, out MstOperation operation, out CommitCheck failedCheck, out string error)
+    {
+        operation = default;
+        failedCheck = CommitCheck.Operations;
+        var slash = op.Path.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == op.Path.Length - 1 || op.Path.IndexOf('/', slash + 1) >= 0)
+        {
+            error = $"op {index} path '{op.Path}' is not collection/rkey";
+            return false;
+        }
+
+        switch (op.Action)
+        {
+            case RepoAction.Create when op.Cid is { } value && op.Prev is null:
+                operation = MstOperation.Create(op.Path, value);
+                break;
+            case RepoAction.Update when op.Cid is { } value && op.Prev is { } prev:
+                operation = MstOperation.Update(op.Path, value, prev);
+                break;
+            case RepoAction.Delete when op.Cid is null && op.Prev is { } prev:
+                operation = MstOperation.Delete(op.Path, prev);
+                break;
+            case RepoAction.Update or RepoAction.Delete when op.Prev is null:
+                // Events from before sync 1.1 lack prev, so the operation cannot be undone on the tree.
+                failedCheck = CommitCheck.Inversion;
+                error = $"op {index} ({op.Action} {op.Path}) has no prev: a legacy event that cannot be inverted";
+                return false;
+            default:
+                error = $"op {index} ({op.Action} {op.Path}) has cid {(op.Cid is null ? "null" : "set")} and prev {(op.Prev is null ? "null" : "set")}, which the action does not allow";
+                return false;
+        }
+
+        failedCheck = CommitCheck.None;
+        error = string.Empty;
+        return true;
+    }
+
+    private static CommitVerificationResult Fail(CommitCheck check, string message, Commit? commit = null) =>
+        CommitVerificationResult.Failed(check, message, commit);
+}

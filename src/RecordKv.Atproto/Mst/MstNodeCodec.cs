@@ -1,0 +1,269 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using RecordKv.Atproto.Cids;
+
+namespace RecordKv.Atproto.Mst;
+
+/// <summary>
+/// Encodes and decodes MST nodes: DAG-CBOR <c>{"e": [{"k": bytes, "p": uint, "t": link|null, "v": link}], "l": link|null}</c>
+/// with keys prefix-compressed against the previous entry. The encoder writes the fixed schema directly in canonical
+/// form (map keys in DAG-CBOR order: "e" before "l"; "k", "p", "t", "v"), sizing the block exactly first.
+/// </summary>
+internal static class MstNodeCodec
+{
+    // A CID link in DAG-CBOR: tag 42 (0xd8 0x2a), a byte string header (0x58 0x25) of 37 bytes: 0x00 then the binary CID.
+    private const int LinkLength = 2 + 2 + 1 + Cid.EncodedLength;
+
+    // The smallest entry: map header, four one-letter keys, one-byte key string, prefix, null subtree, value link.
+    private const int MinEntryLength = 1 + (4 * 2) + 2 + 1 + 1 + LinkLength;
+
+    public static byte[] Encode(MstNode node)
+    {
+        var entries = node.Entries;
+        var length = 1 + 2 + HeaderLength((ulong)entries.Length) + 2 + LinkOrNullLength(node.Left);
+        var previous = string.Empty;
+        foreach (var entry in entries)
+        {
+            var prefix = MstKey.CommonPrefixLength(previous, entry.Key);
+            var suffix = entry.Key.Length - prefix;
+            length += 1 + 2 + HeaderLength((ulong)suffix) + suffix + 2 + HeaderLength((ulong)prefix) + 2 + LinkOrNullLength(entry.Right) + 2 + LinkLength;
+            previous = entry.Key;
+        }
+
+        var block = new byte[length];
+        var span = block.AsSpan();
+        var offset = 0;
+        span[offset++] = 0xa2;
+        offset += WriteKey(span[offset..], 'e');
+        offset += WriteHeader(span[offset..], 4, (ulong)entries.Length);
+        previous = string.Empty;
+        foreach (var entry in entries)
+        {
+            var prefix = MstKey.CommonPrefixLength(previous, entry.Key);
+            var suffix = entry.Key.AsSpan(prefix);
+            span[offset++] = 0xa4;
+            offset += WriteKey(span[offset..], 'k');
+            offset += WriteHeader(span[offset..], 2, (ulong)suffix.Length);
+            foreach (var c in suffix)
+            {
+                span[offset++] = (byte)c;
+            }
+
+            offset += WriteKey(span[offset..], 'p');
+            offset += WriteHeader(span[offset..], 0, (ulong)prefix);
+            offset += WriteKey(span[offset..], 't');
+            offset += WriteLinkOrNull(span[offset..], entry.Right);
+            offset += WriteKey(span[offset..], 'v');
+            offset += WriteLink(span[offset..], entry.Value);
+            previous = entry.Key;
+        }
+
+        offset += WriteKey(span[offset..], 'l');
+        offset += WriteLinkOrNull(span[offset..], node.Left);
+        if (offset != length)
+        {
+            throw new InvalidOperationException($"MST node encoding wrote {offset} bytes, expected {length}.");
+        }
+
+        return block;
+    }
+
+    public static (int Layer, MstNode? Left, MstNodeEntry[] Entries) Decode(Cid cid, ReadOnlySpan<byte> block, int expectedLayer)
+    {
+        var reader = new MstNodeReader(cid, block);
+        if (reader.ReadMapHeader() != 2)
+        {
+            Fail(cid, "a node is a map of exactly two fields, e and l");
+        }
+
+        // Canonical DAG-CBOR orders the keys, so "e" always comes before "l".
+        reader.ReadFieldName('e');
+        var layer = expectedLayer;
+        var entries = ReadEntries(cid, ref reader, block.Length, ref layer);
+        reader.ReadFieldName('l');
+        var left = reader.ReadLinkOrNull();
+        if (!reader.IsAtEnd)
+        {
+            Fail(cid, "trailing bytes after the node");
+        }
+
+        if (entries.Length == 0)
+        {
+            if (left is not null)
+            {
+                // An entry-less node with a subtree only exists below the root, where the parent fixes its layer.
+                if (expectedLayer < 0)
+                {
+                    Fail(cid, "the root of a tree is a node with only a subtree (the tree is not trimmed)");
+                }
+            }
+            else if (expectedLayer >= 0)
+            {
+                Fail(cid, "an empty node below the root");
+            }
+
+            if (layer < 0)
+            {
+                layer = 0;
+            }
+        }
+
+        if (left is not null && layer == 0)
+        {
+            Fail(cid, "a node on layer 0 has a subtree");
+        }
+
+        var leftNode = left is { } leftCid ? MstNode.CreateStub(leftCid, layer - 1) : null;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (entries[i].Right is { } placeholder)
+            {
+                if (layer == 0)
+                {
+                    Fail(cid, "a node on layer 0 has a subtree");
+                }
+
+                entries[i] = entries[i] with { Right = MstNode.CreateStub(placeholder.Cid, layer - 1) };
+            }
+        }
+
+        return (layer, leftNode, entries);
+    }
+
+    private static MstNodeEntry[] ReadEntries(Cid cid, ref MstNodeReader reader, int blockLength, ref int layer)
+    {
+        var count = reader.ReadArrayHeader();
+        if (count > blockLength / MinEntryLength)
+        {
+            Fail(cid, $"{count} entries cannot fit in a block of {blockLength} bytes");
+        }
+
+        var entries = count == 0 ? [] : new MstNodeEntry[count];
+        Span<char> keyBuffer = stackalloc char[MstKey.MaxLength];
+        var previousLength = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (reader.ReadMapHeader() != 4)
+            {
+                Fail(cid, "an entry is a map of exactly four fields, k, p, t and v");
+            }
+
+            reader.ReadFieldName('k');
+            var suffix = reader.ReadBytes(MstKey.MaxLength);
+            reader.ReadFieldName('p');
+            var prefix = (int)reader.ReadUnsigned(MstKey.MaxLength);
+            if (prefix > previousLength)
+            {
+                Fail(cid, $"entry {i} shares {prefix} characters with a previous key of {previousLength}");
+            }
+
+            var keyLength = prefix + suffix.Length;
+            if (keyLength > MstKey.MaxLength)
+            {
+                Fail(cid, $"entry {i} has a key of {keyLength} bytes (the limit is {MstKey.MaxLength})");
+            }
+
+            for (var j = 0; j < suffix.Length; j++)
+            {
+                keyBuffer[prefix + j] = (char)suffix[j];
+            }
+
+            reader.ReadFieldName('t');
+            var right = reader.ReadLinkOrNull();
+            reader.ReadFieldName('v');
+            var value = reader.ReadLink();
+
+            var keyChars = keyBuffer[..keyLength];
+            if (!MstKey.IsValid(keyChars))
+            {
+                Fail(cid, $"entry {i} has an invalid key '{keyChars}'");
+            }
+
+            if (i > 0 && keyChars.SequenceCompareTo(entries[i - 1].Key) <= 0)
+            {
+                Fail(cid, $"entry {i} key '{keyChars}' does not sort after '{entries[i - 1].Key}'");
+            }
+
+            var key = keyChars.ToString();
+            var height = MstKey.Height(key);
+            if (layer < 0)
+            {
+                layer = height;
+            }
+            else if (height != layer)
+            {
+                Fail(cid, $"key '{key}' has height {height} but sits on layer {layer}");
+            }
+
+            // A placeholder stub carries the subtree CID; Decode replaces it once the node's layer is known.
+            entries[i] = new MstNodeEntry(key, value, right is { } rightCid ? MstNode.CreateStub(rightCid, -1) : null);
+            previousLength = keyLength;
+        }
+
+        return entries;
+    }
+
+    [DoesNotReturn]
+    private static void Fail(Cid cid, string message) => throw new MstFormatException(cid, message);
+
+    private static int HeaderLength(ulong value) => value < 24 ? 1 : value <= byte.MaxValue ? 2 : value <= ushort.MaxValue ? 3 : 5;
+
+    private static int LinkOrNullLength(MstNode? node) => node is null ? 1 : LinkLength;
+
+    private static int WriteHeader(Span<byte> destination, int majorType, ulong value)
+    {
+        var major = (byte)(majorType << 5);
+        if (value < 24)
+        {
+            destination[0] = (byte)(major | (byte)value);
+            return 1;
+        }
+
+        if (value <= byte.MaxValue)
+        {
+            destination[0] = (byte)(major | 24);
+            destination[1] = (byte)value;
+            return 2;
+        }
+
+        if (value <= ushort.MaxValue)
+        {
+            destination[0] = (byte)(major | 25);
+            BinaryPrimitives.WriteUInt16BigEndian(destination[1..], (ushort)value);
+            return 3;
+        }
+
+        destination[0] = (byte)(major | 26);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[1..], (uint)value);
+        return 5;
+    }
+
+    private static int WriteKey(Span<byte> destination, char name)
+    {
+        destination[0] = 0x61;
+        destination[1] = (byte)name;
+        return 2;
+    }
+
+    private static int WriteLinkOrNull(Span<byte> destination, MstNode? node)
+    {
+        if (node is null)
+        {
+            destination[0] = 0xf6;
+            return 1;
+        }
+
+        return WriteLink(destination, node.Cid);
+    }
+
+    private static int WriteLink(Span<byte> destination, Cid cid)
+    {
+        destination[0] = 0xd8;
+        destination[1] = 0x2a;
+        destination[2] = 0x58;
+        destination[3] = Cid.EncodedLength + 1;
+        destination[4] = 0x00;
+        cid.WriteTo(destination[5..]);
+        return LinkLength;
+    }
+}
