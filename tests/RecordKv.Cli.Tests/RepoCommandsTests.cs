@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using RecordKv.Atproto.Syntax;
 using RecordKv.Testing;
 
@@ -107,6 +108,26 @@ public sealed class RepoCommandsTests : IDisposable
             previousPath = path;
             CidSyntax.IsValid(json.RootElement.GetProperty("cid").GetString()).ShouldBeTrue();
             json.RootElement.GetProperty("value").ValueKind.ShouldBe(JsonValueKind.Object);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RecordCounts))]
+    public async Task Ls_RealExport_SameRecordsAsAtprotoReference(string car, int expectedRecords)
+    {
+        // tests/js/repo-records.mjs prints the same shape from Bluesky's @atproto/repo and @atproto/lexicon.
+        var reference = (await ReferenceScript.RunAsync("repo-records.mjs", RealRepo(car)))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        var run = await CliRun.RunAsync("repo", "ls", RealRepo(car));
+
+        run.ExitCode.ShouldBe(ExitCodes.Success, run.Error);
+        reference.Length.ShouldBe(expectedRecords);
+        run.OutputLines.Length.ShouldBe(reference.Length);
+        for (var i = 0; i < reference.Length; i++)
+        {
+            JsonNode.DeepEquals(JsonNode.Parse(run.OutputLines[i]), JsonNode.Parse(reference[i]))
+                .ShouldBeTrue($"line {i}:\n ours: {run.OutputLines[i]}\n theirs: {reference[i]}");
         }
     }
 
