@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using RecordKv.Atproto.Blocks;
 using RecordKv.Atproto.Cbor;
@@ -63,6 +64,47 @@ internal static class CarSlice
         }
 
         return (roots, blocks);
+    }
+
+    /// <summary>Writes a CAR v1 file: a header naming <paramref name="roots"/>, then each block once, in the order given.</summary>
+    public static void Write(IBufferWriter<byte> output, IReadOnlyList<Cid> roots, IEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> blocks)
+    {
+        var header = new ArrayBufferWriter<byte>(64 + (roots.Count * Cid.EncodedLength));
+        var writer = new DagCborWriter(header);
+        writer.WriteMapHeader(2);
+        writer.WriteText("roots"u8);
+        writer.WriteArrayHeader(roots.Count);
+        foreach (var root in roots)
+        {
+            writer.WriteCid(root);
+        }
+
+        writer.WriteText("version"u8);
+        writer.WriteInt64(1);
+        WriteVarint(output, (ulong)header.WrittenCount);
+        output.Write(header.WrittenSpan);
+        Span<byte> cidBytes = stackalloc byte[Cid.EncodedLength];
+        foreach (var (cid, data) in blocks)
+        {
+            var cidLength = cid.WriteTo(cidBytes);
+            WriteVarint(output, (ulong)(cidLength + data.Length));
+            output.Write(cidBytes[..cidLength]);
+            output.Write(data.Span);
+        }
+    }
+
+    private static void WriteVarint(IBufferWriter<byte> output, ulong value)
+    {
+        var span = output.GetSpan(10);
+        var length = 0;
+        while (value >= 0x80)
+        {
+            span[length++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[length++] = (byte)value;
+        output.Advance(length);
     }
 
     private static Cid[] ReadHeader(ReadOnlySpan<byte> header, int offset)
