@@ -1,5 +1,6 @@
 using System.Buffers;
 using RecordKv.Atproto.Blocks;
+using RecordKv.Atproto.Car;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Repo;
 
@@ -62,24 +63,20 @@ public static class CommitEventFactory
     private static byte[] WriteSlice(Cid commitCid, Commit commit, BlockMap? blocks)
     {
         var output = new ArrayBufferWriter<byte>(commit.EncodedBytes.Length + 64 + (int)Math.Min(blocks?.TotalBytes ?? 0, int.MaxValue / 2));
-        CarSlice.Write(output, [commitCid], Enumerate(commitCid, commit, blocks));
-        return output.WrittenSpan.ToArray();
-    }
-
-    private static IEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> Enumerate(Cid commitCid, Commit commit, BlockMap? blocks)
-    {
-        yield return new(commitCid, commit.EncodedBytes);
-        if (blocks is null)
+        var writer = new CarWriter(output);
+        writer.WriteHeader([commitCid]);
+        writer.WriteBlock(commitCid, commit.EncodedBytes.Span);
+        if (blocks is not null)
         {
-            yield break;
-        }
-
-        foreach (var block in blocks)
-        {
-            if (block.Key != commitCid)
+            foreach (var (cid, data) in blocks)
             {
-                yield return block;
+                if (cid != commitCid)
+                {
+                    writer.WriteBlock(cid, data.Span);
+                }
             }
         }
+
+        return output.WrittenSpan.ToArray();
     }
 }

@@ -1,4 +1,5 @@
 using RecordKv.Atproto.Blocks;
+using RecordKv.Atproto.Car;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Crypto;
 using RecordKv.Atproto.Mst;
@@ -64,7 +65,7 @@ public sealed class CommitVerifier
         {
             (roots, blocks) = CarSlice.Read(commitEvent.Blocks);
         }
-        catch (FormatException exception)
+        catch (CarFormatException exception)
         {
             return Fail(CommitCheck.Car, $"blocks is not a valid CAR slice: {exception.Message}");
         }
