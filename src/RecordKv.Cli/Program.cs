@@ -1,4 +1,3 @@
-using System.CommandLine;
+using RecordKv.Cli;
 
-var root = new RootCommand("recordkv: inspect and operate a RecordKv deployment.");
-return root.Parse(args).Invoke();
+return await CliApplication.RunAsync(args, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);

@@ -1,0 +1,89 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace RecordKv.Atproto.Syntax;
+
+// Parse/TryParse/IsValid over string, UTF-16 and UTF-8, all delegating to the one generic Check scanner.
+public readonly partial record struct Nsid
+{
+    /// <summary>Parses an NSID, keeping <paramref name="text"/> as the value without copying.</summary>
+    /// <exception cref="SyntaxFormatException">The text is not a valid NSID.</exception>
+    public static Nsid Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Check<char>(text) is { } reason)
+        {
+            SyntaxThrow.Format(SyntaxKind.Nsid, reason, text);
+        }
+
+        return new Nsid(text);
+    }
+
+    /// <summary>Parses an NSID from UTF-16 text.</summary>
+    /// <exception cref="SyntaxFormatException">The text is not a valid NSID.</exception>
+    public static Nsid Parse(ReadOnlySpan<char> text)
+    {
+        if (Check(text) is { } reason)
+        {
+            SyntaxThrow.Format(SyntaxKind.Nsid, reason, text);
+        }
+
+        return new Nsid(text.ToString());
+    }
+
+    /// <summary>Parses an NSID from UTF-8 bytes.</summary>
+    /// <exception cref="SyntaxFormatException">The bytes are not a valid NSID.</exception>
+    public static Nsid Parse(ReadOnlySpan<byte> utf8)
+    {
+        if (Check(utf8) is { } reason)
+        {
+            SyntaxThrow.Format(SyntaxKind.Nsid, reason, utf8);
+        }
+
+        return new Nsid(SyntaxChars.ToAsciiString(utf8));
+    }
+
+    /// <summary>Parses an NSID without throwing, keeping <paramref name="text"/> as the value.</summary>
+    public static bool TryParse([NotNullWhen(true)] string? text, out Nsid result)
+    {
+        if (text is not null && Check<char>(text) is null)
+        {
+            result = new Nsid(text);
+            return true;
+        }
+
+        result = default;
+        return false;
+    }
+
+    /// <summary>Parses an NSID from UTF-16 text without throwing.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out Nsid result)
+    {
+        if (Check(text) is null)
+        {
+            result = new Nsid(text.ToString());
+            return true;
+        }
+
+        result = default;
+        return false;
+    }
+
+    /// <summary>Parses an NSID from UTF-8 bytes without throwing.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, out Nsid result)
+    {
+        if (Check(utf8) is null)
+        {
+            result = new Nsid(SyntaxChars.ToAsciiString(utf8));
+            return true;
+        }
+
+        result = default;
+        return false;
+    }
+
+    /// <summary>Whether the text is a valid NSID; allocates nothing.</summary>
+    public static bool IsValid(ReadOnlySpan<char> text) => Check(text) is null;
+
+    /// <summary>Whether the UTF-8 bytes are a valid NSID; allocates nothing.</summary>
+    public static bool IsValid(ReadOnlySpan<byte> utf8) => Check(utf8) is null;
+}
