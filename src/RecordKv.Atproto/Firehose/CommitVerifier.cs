@@ -4,6 +4,7 @@ using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Crypto;
 using RecordKv.Atproto.Mst;
 using RecordKv.Atproto.Repo;
+using RecordKv.Atproto.Syntax;
 
 namespace RecordKv.Atproto.Firehose;
 
@@ -15,11 +16,13 @@ namespace RecordKv.Atproto.Firehose;
 public sealed class CommitVerifier
 {
     private readonly FirehoseLimits _limits;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates a verifier with the given limits (the spec's by default).</summary>
-    public CommitVerifier(FirehoseLimits? limits = null)
+    /// <summary>Creates a verifier with the given limits (the spec's by default) and clock (the system's by default).</summary>
+    public CommitVerifier(FirehoseLimits? limits = null, TimeProvider? timeProvider = null)
     {
         _limits = limits ?? FirehoseLimits.Default;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Runs every check, including the signature with the account's current <paramref name="signingKey"/>.</summary>
@@ -49,12 +52,12 @@ public sealed class CommitVerifier
             return Fail(CommitCheck.Limits, $"{commitEvent.Ops.Count} ops exceed the limit of {_limits.MaxOperations}");
         }
 
-        if (!RevisionTid.IsValid(commitEvent.Rev))
+        if (!Tid.TryParse(commitEvent.Rev, out var rev))
         {
             return Fail(CommitCheck.EventFields, $"event rev '{commitEvent.Rev}' is not a TID");
         }
 
-        if (!commitEvent.Repo.StartsWith("did:", StringComparison.Ordinal))
+        if (!Did.IsValid(commitEvent.Repo))
         {
             return Fail(CommitCheck.EventFields, $"event repo '{commitEvent.Repo}' is not a DID");
         }
@@ -105,9 +108,16 @@ public sealed class CommitVerifier
             return Fail(CommitCheck.Rev, $"commit rev '{commit.Rev}' differs from event rev '{commitEvent.Rev}'", commit);
         }
 
-        if (stored is { } previous && RevisionTid.Compare(commitEvent.Rev, previous.Rev) <= 0)
+        // TIDs of the same length sort like their values, so an ordinal comparison also orders a stored rev we cannot parse.
+        if (stored is { } previous && string.CompareOrdinal(commitEvent.Rev, previous.Rev) <= 0)
         {
             return Fail(CommitCheck.RevOrder, $"rev {commitEvent.Rev} is not newer than the stored rev {previous.Rev}", commit);
+        }
+
+        var latest = _time.GetUtcNow() + _limits.MaxClockDrift;
+        if (rev.Time > latest)
+        {
+            return Fail(CommitCheck.FutureRev, $"rev {commitEvent.Rev} is dated {rev.Time:O}, later than now plus the allowed drift ({latest:O})", commit);
         }
 
         if (signingKey is not null && !commit.VerifySignature(signingKey))
@@ -184,9 +194,9 @@ public sealed class CommitVerifier
         operation = default;
         failedCheck = CommitCheck.Operations;
         var slash = op.Path.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == op.Path.Length - 1 || op.Path.IndexOf('/', slash + 1) >= 0)
+        if (slash <= 0 || !Nsid.IsValid(op.Path.AsSpan(0, slash)) || !RecordKey.IsValid(op.Path.AsSpan(slash + 1)))
         {
-            error = $"op {index} path '{op.Path}' is not collection/rkey";
+            error = $"op {index} path '{op.Path}' is not a valid collection/rkey";
             return false;
         }
 

@@ -163,6 +163,25 @@ public sealed class CommitRoundTripTests
     }
 
     [Fact]
+    public void Verify_RevDatedBeyondClockDrift_FailsFutureRev()
+    {
+        var clock = new FixedTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        var result = new CommitVerifier(timeProvider: clock).Verify(Scenario.SecondCommitEvent(), Scenario.Key.PublicKey, Scenario.StoredAfterFirst);
+
+        result.FailedCheck.ShouldBe(CommitCheck.FutureRev);
+    }
+
+    [Fact]
+    public void Verify_RevWithinClockDrift_IsValid()
+    {
+        var revTime = RecordKv.Atproto.Syntax.Tid.Parse(SignedRepositoryScenario.SecondRev).Time;
+        var clock = new FixedTimeProvider(revTime - TimeSpan.FromMinutes(4));
+
+        new CommitVerifier(timeProvider: clock).Verify(Scenario.SecondCommitEvent(), Scenario.Key.PublicKey).IsValid.ShouldBeTrue();
+    }
+
+    [Fact]
     public void Verify_EventRevDiffersFromCommit_FailsRev()
     {
         var event_ = Scenario.SecondCommitEvent() with { Rev = "3lhhxj2222223" };
@@ -244,6 +263,8 @@ public sealed class CommitRoundTripTests
     [InlineData("/rkey")]
     [InlineData("app.bsky.feed.post/")]
     [InlineData("a/b/c")]
+    [InlineData("app.bsky.feed.post/..")]
+    [InlineData("not a nsid/3lhhx")]
     public void Verify_BadOpPath_FailsOperations(string path)
     {
         var ops = Scenario.Ops.ToArray();
@@ -303,5 +324,10 @@ public sealed class CommitRoundTripTests
         writer.WriteText("version"u8);
         writer.WriteInt64(2);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Crypto;
+using RecordKv.Atproto.Identity;
 using RecordKv.Atproto.Repo;
 using RecordKv.Testing;
 
@@ -24,9 +24,8 @@ public sealed class RepositoryTests
 
     private static AtprotoPublicKey DidDocumentKey(string name)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(SharedFixtures.Path("real", "repos", name)));
-        var multibase = document.RootElement.GetProperty("verificationMethod")[0].GetProperty("publicKeyMultibase").GetString()!;
-        return AtprotoPublicKey.ParseLegacyMultibase(KeyAlgorithm.K256, multibase);
+        var document = DidDocument.Parse(File.ReadAllBytes(SharedFixtures.Path("real", "repos", name)));
+        return document.SigningKey.ShouldNotBeNull();
     }
 
     [Fact]
