@@ -326,6 +326,34 @@ public sealed class CommitRoundTripTests
         return buffer.WrittenSpan.ToArray();
     }
 
+    [Fact]
+    public void VerifySync_FrameWithSignedCommit_IsValidWithNewRoot()
+    {
+        var frame = FirehoseFrame.Encode(CommitEventFactory.CreateSync(Scenario.SecondCommit, 43, SignedRepositoryScenario.Time));
+        var sync = FirehoseFrame.Decode(frame).ShouldBeOfType<SyncEvent>();
+
+        var result = new CommitVerifier().VerifySync(sync, Scenario.Key.PublicKey, Scenario.StoredAfterFirst);
+
+        result.ToString().ShouldBe("valid");
+        result.Commit!.Data.ShouldBe(Scenario.After.RootCid);
+        result.Writes.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void VerifySync_Tampered_FailsTheRightCheck()
+    {
+        var sync = CommitEventFactory.CreateSync(Scenario.SecondCommit, 43, SignedRepositoryScenario.Time);
+        using var other = AtprotoPrivateKey.FromSeed(KeyAlgorithm.K256, "someone else");
+        var verifier = new CommitVerifier();
+
+        verifier.VerifySync(sync, other.PublicKey).FailedCheck.ShouldBe(CommitCheck.Signature);
+        verifier.VerifySync(sync with { Did = "did:plc:someoneelse234567abcdefg" }, Scenario.Key.PublicKey).FailedCheck.ShouldBe(CommitCheck.Did);
+        verifier.VerifySync(sync with { Rev = "3lhhxj2222223" }, Scenario.Key.PublicKey).FailedCheck.ShouldBe(CommitCheck.Rev);
+        verifier.VerifySync(sync, Scenario.Key.PublicKey, new RepoChainState(SignedRepositoryScenario.SecondRev, Scenario.After.RootCid))
+            .FailedCheck.ShouldBe(CommitCheck.RevOrder);
+        verifier.VerifySync(sync with { Blocks = sync.Blocks[..^1] }, Scenario.Key.PublicKey).FailedCheck.ShouldBe(CommitCheck.Car);
+    }
+
     private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
