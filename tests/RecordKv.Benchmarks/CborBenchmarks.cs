@@ -13,22 +13,25 @@ public class CborBenchmarks
     private readonly ArrayBufferWriter<byte> _output = new(4096);
     private byte[] _record = [];
     private Utf8JsonWriter _json = null!;
+    private DagCborWriter _writer = null!;
     private Cid _likeSubject;
 
     /// <summary>The record kind: a post (text, langs, facets), a like, a follow.</summary>
-    [Params("post", "like", "follow")]
+    [Params("post", "post-images", "like", "follow")]
     public string Record { get; set; } = "post";
 
     [GlobalSetup]
     public void Setup()
     {
-        _record = RealRecords.Find("app.bsky." + Record switch
+        _record = Record switch
         {
-            "post" => "feed.post",
-            "like" => "feed.like",
-            _ => "graph.follow",
-        });
+            "post" => RealRecords.Find("app.bsky.feed.post", "facets"),
+            "post-images" => RealRecords.Find("app.bsky.feed.post", "embed"),
+            "like" => RealRecords.Find("app.bsky.feed.like", "subject"),
+            _ => RealRecords.Find("app.bsky.graph.follow", "subject"),
+        };
         _json = new Utf8JsonWriter(_output);
+        _writer = new DagCborWriter(_output);
         _likeSubject = Cid.ForDagCbor(_record);
         Console.WriteLine($"// {Record}: {_record.Length} bytes");
     }
@@ -50,7 +53,7 @@ public class CborBenchmarks
     public int Transcode()
     {
         _output.ResetWrittenCount();
-        var writer = new DagCborWriter(_output);
+        var writer = _writer;
         var reader = new DagCborReader(_record);
         Copy(ref reader, writer);
         return _output.WrittenCount;
@@ -61,7 +64,7 @@ public class CborBenchmarks
     public int EncodeLike()
     {
         _output.ResetWrittenCount();
-        var writer = new DagCborWriter(_output);
+        var writer = _writer;
         writer.WriteMapHeader(3);
         writer.WriteText("$type"u8);
         writer.WriteText("app.bsky.feed.like"u8);

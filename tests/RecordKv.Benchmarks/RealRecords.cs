@@ -23,13 +23,13 @@ internal static class RealRecords
         return Path.Combine("/work/shared/fixtures/real/repos", file);
     }
 
-    /// <summary>The first record of type <paramref name="type"/> in bnewbold's production repository export.</summary>
-    public static byte[] Find(string type)
+    /// <summary>The first record of type <paramref name="type"/> with a top-level <paramref name="key"/> in bnewbold's production repository export.</summary>
+    public static byte[] Find(string type, string key)
     {
         var car = File.ReadAllBytes(CarPath("bnewbold.robocracy.org.20250310005405.car"));
         foreach (var block in CarReader.ReadAll(car).Blocks)
         {
-            if (TypeOf(block.Data.Span) == type)
+            if (TypeOf(block.Data.Span) == type && DagCborJson.ToJsonString(block.Data.Span).Contains($"\"{key}\":", StringComparison.Ordinal))
             {
                 return block.Data.ToArray();
             }
