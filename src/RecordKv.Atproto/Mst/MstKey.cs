@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace RecordKv.Atproto.Mst;
@@ -16,8 +15,8 @@ public static class MstKey
     /// <summary>The layer of a key: the number of leading zero bits of SHA-256 of its bytes, divided by two (fanout 4).</summary>
     public static int Height(ReadOnlySpan<byte> key)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(key, hash);
+        Span<byte> hash = stackalloc byte[32];
+        MstKeyHash.Hash(key, hash);
         var zeroBits = 0;
         foreach (var b in hash)
         {
