@@ -36,9 +36,9 @@ public sealed class RepoCommandsTests : IDisposable
         { "empty-car", "not a valid repository export" },
         { "truncated-car", "runs past the end" },
         { "missing-did-doc", "file not found: " },
-        { "did-doc-not-json", "invalid JSON" },
-        { "did-doc-without-key", "verificationMethod" },
-        { "did-doc-corrupt-key", "signing key is not valid" },
+        { "did-doc-not-json", "not valid JSON" },
+        { "did-doc-without-key", "no #atproto signing key" },
+        { "did-doc-corrupt-key", "not a point on the secp256k1 curve" },
     };
 
     [Theory]

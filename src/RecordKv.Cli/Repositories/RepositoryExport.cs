@@ -1,4 +1,5 @@
 using RecordKv.Atproto.Cbor;
+using RecordKv.Atproto.Identity;
 using RecordKv.Atproto.Repo;
 using RecordKv.Atproto.Syntax;
 
@@ -58,11 +59,17 @@ internal sealed class RepositoryExport
         }
     }
 
-    /// <summary>Checks the commit signature with the signing key of the DID document in <paramref name="didDocumentFile"/>;
+    /// <summary>Checks the commit signature with the <c>#atproto</c> key of the DID document in <paramref name="didDocumentFile"/>;
     /// warns on <paramref name="warnings"/> when the document is for another DID (the key decides, not the id).</summary>
+    /// <exception cref="CliException">The file is not a usable DID document; the message says why.</exception>
     public async Task<SignatureStatus> CheckSignatureAsync(FileInfo didDocumentFile, TextWriter warnings, CancellationToken cancellationToken)
     {
-        var document = await DidDocumentKey.ReadAsync(didDocumentFile, cancellationToken).ConfigureAwait(false);
+        var document = await ReadDidDocumentAsync(didDocumentFile, cancellationToken).ConfigureAwait(false);
+        if (document.SigningKey is null)
+        {
+            throw new CliException($"{didDocumentFile}: the DID document has no #atproto signing key");
+        }
+
         if (!string.Equals(document.Id, _repository.Did, StringComparison.Ordinal))
         {
             await warnings.WriteLineAsync(
@@ -83,4 +90,29 @@ internal sealed class RepositoryExport
         _repository.BlockCount,
         _repository.UnreachableBlockCount,
         signature);
+
+    private static async Task<DidDocument> ReadDidDocumentAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(file.FullName))
+        {
+            throw new CliException($"{file}: is a directory, not a DID document");
+        }
+
+        // Checked before reading so a huge file given by mistake is refused without loading it.
+        var length = new FileInfo(file.FullName).Length;
+        if (length > DidDocument.MaxDocumentBytes)
+        {
+            throw new CliException($"{file}: not a DID document: {length} bytes is over the {DidDocument.MaxDocumentBytes}-byte limit");
+        }
+
+        var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return DidDocument.Parse(bytes);
+        }
+        catch (DidDocumentException exception)
+        {
+            throw new CliException($"{file}: not a usable DID document: {exception.Message}", exception);
+        }
+    }
 }
