@@ -30,6 +30,9 @@ public enum CommitCheck
     /// <summary>The revision is not greater than the stored revision: an old or replayed event, to be ignored.</summary>
     RevOrder,
 
+    /// <summary>The revision's timestamp is later than now plus the allowed clock drift.</summary>
+    FutureRev,
+
     /// <summary>The signature does not verify with the account's signing key (or is high-S).</summary>
     Signature,
 

@@ -1,8 +1,10 @@
 using RecordKv.Atproto.Blocks;
+using RecordKv.Atproto.Car;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Crypto;
 using RecordKv.Atproto.Mst;
 using RecordKv.Atproto.Repo;
+using RecordKv.Atproto.Syntax;
 
 namespace RecordKv.Atproto.Firehose;
 
@@ -14,11 +16,13 @@ namespace RecordKv.Atproto.Firehose;
 public sealed class CommitVerifier
 {
     private readonly FirehoseLimits _limits;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates a verifier with the given limits (the spec's by default).</summary>
-    public CommitVerifier(FirehoseLimits? limits = null)
+    /// <summary>Creates a verifier with the given limits (the spec's by default) and clock (the system's by default).</summary>
+    public CommitVerifier(FirehoseLimits? limits = null, TimeProvider? timeProvider = null)
     {
         _limits = limits ?? FirehoseLimits.Default;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Runs every check, including the signature with the account's current <paramref name="signingKey"/>.</summary>
@@ -48,70 +52,10 @@ public sealed class CommitVerifier
             return Fail(CommitCheck.Limits, $"{commitEvent.Ops.Count} ops exceed the limit of {_limits.MaxOperations}");
         }
 
-        if (!RevisionTid.IsValid(commitEvent.Rev))
+        var failure = CheckSignedCommit(commitEvent.Blocks, commitEvent.Commit, commitEvent.Repo, commitEvent.Rev, signingKey, stored, out var blocks, out var commit);
+        if (failure is not null)
         {
-            return Fail(CommitCheck.EventFields, $"event rev '{commitEvent.Rev}' is not a TID");
-        }
-
-        if (!commitEvent.Repo.StartsWith("did:", StringComparison.Ordinal))
-        {
-            return Fail(CommitCheck.EventFields, $"event repo '{commitEvent.Repo}' is not a DID");
-        }
-
-        BlockMap blocks;
-        IReadOnlyList<Cid> roots;
-        try
-        {
-            (roots, blocks) = CarSlice.Read(commitEvent.Blocks);
-        }
-        catch (FormatException exception)
-        {
-            return Fail(CommitCheck.Car, $"blocks is not a valid CAR slice: {exception.Message}");
-        }
-
-        if (roots.Count == 0 || roots[0] != commitEvent.Commit)
-        {
-            return Fail(CommitCheck.CommitBlock, $"the CAR's first root is {(roots.Count == 0 ? "absent" : roots[0].ToString())}, not the event's commit {commitEvent.Commit}");
-        }
-
-        if (!blocks.TryGet(commitEvent.Commit, out var commitBlock))
-        {
-            return Fail(CommitCheck.CommitBlock, $"the commit block {commitEvent.Commit} is not in the CAR slice");
-        }
-
-        Commit commit;
-        try
-        {
-            commit = Commit.Decode(commitBlock);
-        }
-        catch (RepositoryFormatException exception)
-        {
-            return Fail(CommitCheck.CommitBlock, exception.Message);
-        }
-
-        if (!string.Equals(commit.Did, commitEvent.Repo, StringComparison.Ordinal))
-        {
-            return Fail(CommitCheck.Did, $"commit did '{commit.Did}' differs from event repo '{commitEvent.Repo}'", commit);
-        }
-
-        if (commit.Version != Commit.CurrentVersion)
-        {
-            return Fail(CommitCheck.Version, $"commit version is {commit.Version}, not {Commit.CurrentVersion}", commit);
-        }
-
-        if (!string.Equals(commit.Rev, commitEvent.Rev, StringComparison.Ordinal))
-        {
-            return Fail(CommitCheck.Rev, $"commit rev '{commit.Rev}' differs from event rev '{commitEvent.Rev}'", commit);
-        }
-
-        if (stored is { } previous && RevisionTid.Compare(commitEvent.Rev, previous.Rev) <= 0)
-        {
-            return Fail(CommitCheck.RevOrder, $"rev {commitEvent.Rev} is not newer than the stored rev {previous.Rev}", commit);
-        }
-
-        if (signingKey is not null && !commit.VerifySignature(signingKey))
-        {
-            return Fail(CommitCheck.Signature, $"signature does not verify with {signingKey} (or is not low-S)", commit);
+            return failure;
         }
 
         var operations = new MstOperation[commitEvent.Ops.Count];
@@ -178,14 +122,119 @@ public sealed class CommitVerifier
         return CommitVerificationResult.Valid(commit, previousData, writes);
     }
 
+    /// <summary>
+    /// Verifies a <c>#sync</c> event: CAR slice, commit block as root, <c>did</c>/<c>rev</c>/version against the event,
+    /// revision order and the signature. A valid result carries the commit, whose <c>data</c> is the repository's new root.
+    /// </summary>
+    public CommitVerificationResult VerifySync(SyncEvent sync, AtprotoPublicKey signingKey, RepoChainState? stored = null)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        ArgumentNullException.ThrowIfNull(signingKey);
+        if (sync.Blocks.Length > _limits.MaxBlocksBytes)
+        {
+            return Fail(CommitCheck.Limits, $"blocks of {sync.Blocks.Length} bytes exceed the limit of {_limits.MaxBlocksBytes} bytes");
+        }
+
+        return CheckSignedCommit(sync.Blocks, null, sync.Did, sync.Rev, signingKey, stored, out _, out var commit)
+            ?? CommitVerificationResult.Valid(commit, commit.Data, []);
+    }
+
+    // The checks #commit and #sync share: the CAR slice, the commit block as its root, the commit's fields against the
+    // event's, the revision order and clock, and the signature. Null when they all pass.
+    private CommitVerificationResult? CheckSignedCommit(
+        ReadOnlyMemory<byte> car,
+        Cid? expectedCommit,
+        string did,
+        string revText,
+        AtprotoPublicKey? signingKey,
+        RepoChainState? stored,
+        out BlockMap blocks,
+        out Commit commit)
+    {
+        blocks = null!;
+        commit = null!;
+        if (!Tid.TryParse(revText, out var rev))
+        {
+            return Fail(CommitCheck.EventFields, $"event rev '{revText}' is not a TID");
+        }
+
+        if (!Did.IsValid(did))
+        {
+            return Fail(CommitCheck.EventFields, $"event DID '{did}' is not a DID");
+        }
+
+        IReadOnlyList<Cid> roots;
+        try
+        {
+            (roots, blocks) = CarSlice.Read(car);
+        }
+        catch (CarFormatException exception)
+        {
+            return Fail(CommitCheck.Car, $"blocks is not a valid CAR slice: {exception.Message}");
+        }
+
+        if (roots.Count == 0 || (expectedCommit is { } expected && roots[0] != expected))
+        {
+            return Fail(CommitCheck.CommitBlock, $"the CAR's first root is {(roots.Count == 0 ? "absent" : roots[0].ToString())}, not the event's commit {expectedCommit}");
+        }
+
+        if (!blocks.TryGet(roots[0], out var commitBlock))
+        {
+            return Fail(CommitCheck.CommitBlock, $"the commit block {roots[0]} is not in the CAR slice");
+        }
+
+        try
+        {
+            commit = Commit.Decode(commitBlock);
+        }
+        catch (RepositoryFormatException exception)
+        {
+            return Fail(CommitCheck.CommitBlock, exception.Message);
+        }
+
+        if (!string.Equals(commit.Did, did, StringComparison.Ordinal))
+        {
+            return Fail(CommitCheck.Did, $"commit did '{commit.Did}' differs from the event's '{did}'", commit);
+        }
+
+        if (commit.Version != Commit.CurrentVersion)
+        {
+            return Fail(CommitCheck.Version, $"commit version is {commit.Version}, not {Commit.CurrentVersion}", commit);
+        }
+
+        if (!string.Equals(commit.Rev, revText, StringComparison.Ordinal))
+        {
+            return Fail(CommitCheck.Rev, $"commit rev '{commit.Rev}' differs from event rev '{revText}'", commit);
+        }
+
+        // TIDs of the same length sort like their values, so an ordinal comparison also orders a stored rev we cannot parse.
+        if (stored is { } previous && string.CompareOrdinal(revText, previous.Rev) <= 0)
+        {
+            return Fail(CommitCheck.RevOrder, $"rev {revText} is not newer than the stored rev {previous.Rev}", commit);
+        }
+
+        var latest = _time.GetUtcNow() + _limits.MaxClockDrift;
+        if (rev.Time > latest)
+        {
+            return Fail(CommitCheck.FutureRev, $"rev {revText} is dated {rev.Time:O}, later than now plus the allowed drift ({latest:O})", commit);
+        }
+
+        if (signingKey is not null && !commit.VerifySignature(signingKey))
+        {
+            return Fail(CommitCheck.Signature, $"signature does not verify with {signingKey} (or is not low-S)", commit);
+        }
+
+        return null;
+    }
+
     private static bool TryConvert(RepoOperation op, int index, out MstOperation operation, out CommitCheck failedCheck, out string error)
     {
         operation = default;
         failedCheck = CommitCheck.Operations;
         var slash = op.Path.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == op.Path.Length - 1 || op.Path.IndexOf('/', slash + 1) >= 0)
+        if (slash <= 0 || !Nsid.IsValid(op.Path.AsSpan(0, slash)) || !RecordKey.IsValid(op.Path.AsSpan(slash + 1)))
         {
-            error = $"op {index} path '{op.Path}' is not collection/rkey";
+            error = $"op {index} path '{op.Path}' is not a valid collection/rkey";
             return false;
         }
 

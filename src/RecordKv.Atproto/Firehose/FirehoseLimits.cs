@@ -17,4 +17,7 @@ public sealed record FirehoseLimits
 
     /// <summary>Most record operations in one <c>#commit</c>: 200.</summary>
     public int MaxOperations { get; init; } = 200;
+
+    /// <summary>How far in the future a revision's timestamp may be (the spec allows "a few minutes" of drift): 5 minutes.</summary>
+    public TimeSpan MaxClockDrift { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -1,30 +1,42 @@
+using RecordKv.Atproto.Blocks;
+using RecordKv.Atproto.Car;
 using RecordKv.Atproto.Firehose;
 
 namespace RecordKv.Atproto.Repo;
 
 public sealed partial class Repository
 {
-    /// <summary>Reads a whole repository CAR export from <paramref name="car"/> and checks it (see <see cref="FromBlocks"/>).</summary>
+    /// <summary>Streams a whole repository CAR export from <paramref name="car"/> and checks it (see <see cref="FromBlocks"/>).</summary>
     /// <exception cref="RepositoryFormatException">The CAR, commit, MST or a record is malformed, missing or over a limit.</exception>
     public static async Task<Repository> LoadAsync(Stream car, RepositoryLoadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(car);
         options ??= RepositoryLoadOptions.Default;
-        var limit = Math.Min(options.MaxTotalBytes, Array.MaxLength);
-        using var buffer = car.CanSeek ? new MemoryStream(checked((int)Math.Min(car.Length - car.Position, limit))) : new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await car.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            if (buffer.Length + read > limit)
+            var reader = await CarReader.OpenAsync(car, CarOptions(options), cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                throw new RepositoryFormatException($"The CAR export is larger than the limit of {limit} bytes.");
+                var blocks = new BlockMap();
+                long totalBytes = 0;
+                while (await reader.ReadBlockAsync(cancellationToken).ConfigureAwait(false) is { } block)
+                {
+                    totalBytes += block.Data.Length;
+                    if (totalBytes > options.MaxTotalBytes)
+                    {
+                        throw new RepositoryFormatException($"The CAR export holds more than the limit of {options.MaxTotalBytes} bytes of blocks.");
+                    }
+
+                    blocks.Add(block.Cid, block.Data);
+                }
+
+                return FromBlocks(reader.Roots, blocks);
             }
-
-            buffer.Write(chunk, 0, read);
         }
-
-        return Load(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), options);
+        catch (CarFormatException exception)
+        {
+            throw new RepositoryFormatException($"The repository CAR is malformed: {exception.Message}", exception);
+        }
     }
 
     /// <summary>Checks a whole repository CAR export held in memory; records are slices of <paramref name="car"/>.</summary>
@@ -32,14 +44,22 @@ public sealed partial class Repository
     public static Repository Load(ReadOnlyMemory<byte> car, RepositoryLoadOptions? options = null)
     {
         options ??= RepositoryLoadOptions.Default;
+        if (car.Length > options.MaxTotalBytes)
+        {
+            throw new RepositoryFormatException($"The CAR export of {car.Length} bytes exceeds the limit of {options.MaxTotalBytes} bytes.");
+        }
+
         try
         {
-            var (roots, blocks) = CarSlice.Read(car, options.MaxBlocks, options.MaxBlockBytes);
+            var (roots, blocks) = CarSlice.Read(car, CarOptions(options));
             return FromBlocks(roots, blocks);
         }
-        catch (FirehoseFormatException exception)
+        catch (CarFormatException exception)
         {
             throw new RepositoryFormatException($"The repository CAR is malformed: {exception.Message}", exception);
         }
     }
+
+    private static CarReaderOptions CarOptions(RepositoryLoadOptions options) =>
+        new() { MaxBlockSize = options.MaxBlockBytes, MaxBlockCount = options.MaxBlocks };
 }

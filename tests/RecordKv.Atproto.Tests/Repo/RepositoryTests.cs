@@ -1,6 +1,6 @@
-using System.Text.Json;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Crypto;
+using RecordKv.Atproto.Identity;
 using RecordKv.Atproto.Repo;
 using RecordKv.Testing;
 
@@ -24,9 +24,8 @@ public sealed class RepositoryTests
 
     private static AtprotoPublicKey DidDocumentKey(string name)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(SharedFixtures.Path("real", "repos", name)));
-        var multibase = document.RootElement.GetProperty("verificationMethod")[0].GetProperty("publicKeyMultibase").GetString()!;
-        return AtprotoPublicKey.ParseLegacyMultibase(KeyAlgorithm.K256, multibase);
+        var document = DidDocument.Parse(File.ReadAllBytes(SharedFixtures.Path("real", "repos", name)));
+        return document.SigningKey.ShouldNotBeNull();
     }
 
     [Fact]
@@ -145,5 +144,29 @@ public sealed class RepositoryTests
         var car = CarTestData.Write([cid], [(cid, notACommit)]);
 
         Should.Throw<RepositoryFormatException>(() => Repository.Load(car)).Message.ShouldContain("Commit lacks");
+    }
+
+    [Fact]
+    public void Load_CorruptedExports_ThrowOnlyRepositoryFormatException()
+    {
+        var car = File.ReadAllBytes(SharedFixtures.Path("real", "repos", "greenground.repo.car"));
+        var random = new Random(7);
+        for (var round = 0; round < 1000; round++)
+        {
+            var mutated = car.ToArray();
+            mutated[random.Next(mutated.Length)] ^= (byte)(1 << random.Next(8));
+            if (random.Next(4) == 0)
+            {
+                mutated = mutated[..random.Next(mutated.Length)];
+            }
+
+            try
+            {
+                Repository.Load(mutated);
+            }
+            catch (RepositoryFormatException)
+            {
+            }
+        }
     }
 }
