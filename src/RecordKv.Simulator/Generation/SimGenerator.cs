@@ -409,6 +409,11 @@ internal sealed class SimGenerator
 
         account.Working = after;
         Add(batch, new PendingEvent { Kind = PendingEventKind.Identity, Account = account, Seq = _nextSeq++, Time = _clock.NowText(), After = after, Handle = after.Handle });
+        if (!ReferenceEquals(after.Signer, before.Signer))
+        {
+            // Like a PDS after a key change: a fresh commit signed with the new key, so that getRepo verifies again.
+            AddSync(batch, account);
+        }
     }
 
     private void AddAccountChange(List<PendingEvent> batch, SimAccount account)

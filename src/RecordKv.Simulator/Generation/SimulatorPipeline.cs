@@ -135,7 +135,12 @@ internal sealed class SimulatorPipeline
 
                 if (pending.After is { } after)
                 {
-                    pending.Account.Published = after;
+                    // Identity and account events carry the working state, whose commit fields are not signed yet:
+                    // the signed commit they follow is the one published last.
+                    var current = pending.Account.Published;
+                    pending.Account.Published = pending.Kind is PendingEventKind.Commit or PendingEventKind.Sync
+                        ? after
+                        : after with { CommitCid = current.CommitCid, CommitBlock = current.CommitBlock };
                 }
 
                 Count(pending);
