@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace RecordKv.Atproto.Mst;
@@ -16,8 +15,8 @@ public static class MstKey
     /// <summary>The layer of a key: the number of leading zero bits of SHA-256 of its bytes, divided by two (fanout 4).</summary>
     public static int Height(ReadOnlySpan<byte> key)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(key, hash);
+        Span<byte> hash = stackalloc byte[32];
+        MstKeyHash.Hash(key, hash);
         var zeroBits = 0;
         foreach (var b in hash)
         {
@@ -53,7 +52,23 @@ public static class MstKey
 
     /// <summary>Whether <paramref name="key"/> is a valid MST key: <c>collection/rkey</c>, both parts non-empty, at most
     /// <see cref="MaxLength"/> characters of <c>A-Z a-z 0-9 _ ~ - : .</c> apart from the single <c>/</c>.</summary>
-    public static bool IsValid(ReadOnlySpan<char> key)
+    public static bool IsValid(ReadOnlySpan<char> key) => IsValidCore(key);
+
+    /// <summary>Whether the ASCII bytes <paramref name="key"/> are a valid MST key (see <see cref="IsValid(ReadOnlySpan{char})"/>).</summary>
+    public static bool IsValid(ReadOnlySpan<byte> key) => IsValidCore(key);
+
+    /// <summary>Throws <see cref="MstKeyException"/> when <paramref name="key"/> is not a valid MST key.</summary>
+    public static void Validate(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!IsValid(key))
+        {
+            throw new MstKeyException(key, "not a valid MST key (collection/rkey, at most 1024 characters of A-Z a-z 0-9 _ ~ - : .)");
+        }
+    }
+
+    private static bool IsValidCore<T>(ReadOnlySpan<T> key)
+        where T : IBinaryInteger<T>
     {
         if (key.Length == 0 || key.Length > MaxLength)
         {
@@ -63,7 +78,7 @@ public static class MstKey
         var slash = -1;
         for (var i = 0; i < key.Length; i++)
         {
-            var c = key[i];
+            var c = int.CreateTruncating(key[i]);
             if (c == '/')
             {
                 if (slash >= 0)
@@ -82,17 +97,7 @@ public static class MstKey
         return slash > 0 && slash < key.Length - 1;
     }
 
-    /// <summary>Throws <see cref="MstKeyException"/> when <paramref name="key"/> is not a valid MST key.</summary>
-    public static void Validate(string key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        if (!IsValid(key))
-        {
-            throw new MstKeyException(key, "not a valid MST key (collection/rkey, at most 1024 characters of A-Z a-z 0-9 _ ~ - : .)");
-        }
-    }
-
-    internal static bool IsAllowedChar(int c) =>
+    private static bool IsAllowedChar(int c) =>
         (uint)(c - 'a') <= 'z' - 'a'
         || (uint)(c - 'A') <= 'Z' - 'A'
         || (uint)(c - '0') <= '9' - '0'

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using RecordKv.Atproto.Cids;
 
 namespace RecordKv.Atproto.Mst;
@@ -114,16 +115,11 @@ internal static class MstNodeCodec
         }
 
         var leftNode = left is { } leftCid ? MstNode.CreateStub(leftCid, layer - 1) : null;
-        for (var i = 0; i < entries.Length; i++)
+        foreach (var entry in entries)
         {
-            if (entries[i].Right is { } placeholder)
+            if (entry.Right is not null && layer == 0)
             {
-                if (layer == 0)
-                {
-                    Fail(cid, "a node on layer 0 has a subtree");
-                }
-
-                entries[i] = entries[i] with { Right = MstNode.CreateStub(placeholder.Cid, layer - 1) };
+                Fail(cid, "a node on layer 0 has a subtree");
             }
         }
 
@@ -139,7 +135,7 @@ internal static class MstNodeCodec
         }
 
         var entries = count == 0 ? [] : new MstNodeEntry[count];
-        Span<char> keyBuffer = stackalloc char[MstKey.MaxLength];
+        Span<byte> keyBuffer = stackalloc byte[MstKey.MaxLength];
         var previousLength = 0;
         for (var i = 0; i < count; i++)
         {
@@ -163,29 +159,26 @@ internal static class MstNodeCodec
                 Fail(cid, $"entry {i} has a key of {keyLength} bytes (the limit is {MstKey.MaxLength})");
             }
 
-            for (var j = 0; j < suffix.Length; j++)
-            {
-                keyBuffer[prefix + j] = (char)suffix[j];
-            }
-
+            suffix.CopyTo(keyBuffer[prefix..]);
             reader.ReadFieldName('t');
             var right = reader.ReadLinkOrNull();
             reader.ReadFieldName('v');
             var value = reader.ReadLink();
 
-            var keyChars = keyBuffer[..keyLength];
-            if (!MstKey.IsValid(keyChars))
+            var keyBytes = keyBuffer[..keyLength];
+            if (!MstKey.IsValid(keyBytes))
             {
-                Fail(cid, $"entry {i} has an invalid key '{keyChars}'");
+                Fail(cid, $"entry {i} has an invalid key '{Encoding.Latin1.GetString(keyBytes)}'");
             }
 
-            if (i > 0 && keyChars.SequenceCompareTo(entries[i - 1].Key) <= 0)
+            // Valid keys are ASCII, so Latin-1 maps each byte to the same char.
+            var key = Encoding.Latin1.GetString(keyBytes);
+            if (i > 0 && string.CompareOrdinal(key, entries[i - 1].Key) <= 0)
             {
-                Fail(cid, $"entry {i} key '{keyChars}' does not sort after '{entries[i - 1].Key}'");
+                Fail(cid, $"entry {i} key '{key}' does not sort after '{entries[i - 1].Key}'");
             }
 
-            var key = keyChars.ToString();
-            var height = MstKey.Height(key);
+            var height = MstKey.Height(keyBytes);
             if (layer < 0)
             {
                 layer = height;
@@ -195,8 +188,7 @@ internal static class MstNodeCodec
                 Fail(cid, $"key '{key}' has height {height} but sits on layer {layer}");
             }
 
-            // A placeholder stub carries the subtree CID; Decode replaces it once the node's layer is known.
-            entries[i] = new MstNodeEntry(key, value, right is { } rightCid ? MstNode.CreateStub(rightCid, -1) : null);
+            entries[i] = new MstNodeEntry(key, value, right is { } rightCid ? MstNode.CreateStub(rightCid, layer - 1) : null);
             previousLength = keyLength;
         }
 
