@@ -262,8 +262,8 @@ internal sealed class SimGenerator
         var before = account.Working;
         var count = _random.Next(1000) switch
         {
-            < 950 => 1,
-            < 990 => _random.Next(2, 11),
+            < 960 => 1,
+            < 998 => _random.Next(2, 11),
             _ => _random.Next(11, 201),
         };
 
