@@ -46,6 +46,7 @@ const out = {
   samples: [],
   cursor: null,
 }
+const seenErrorSeqs = new Set()
 const classify = (err) => {
   const text = `${err?.name}: ${err?.message} ${err?.cause?.message ?? ''} ${err?.cause?.name ?? ''}`
   if (err?.name === 'FirehoseValidationError') return 'validation'
@@ -80,6 +81,12 @@ const firehose = new Firehose({
     out.events[evt.event] = (out.events[evt.event] ?? 0) + 1
   },
   onError: (err) => {
+    // A reconnect replays from the runner's cursor: count each rejected event once.
+    const seq = err?.event?.seq
+    if (seq !== undefined) {
+      if (seenErrorSeqs.has(seq)) return
+      seenErrorSeqs.add(seq)
+    }
     const kind = classify(err)
     out.errors.total++
     out.errors.byKind[kind] = (out.errors.byKind[kind] ?? 0) + 1
