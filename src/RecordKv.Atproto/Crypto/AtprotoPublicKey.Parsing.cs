@@ -101,4 +101,20 @@ public abstract partial class AtprotoPublicKey
     }
 
     private static string Truncate(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");
+
+    /// <summary>Throws unless the bytes look like a SEC1 compressed or uncompressed point.</summary>
+    private protected static void CheckPointEncoding(KeyAlgorithm algorithm, ReadOnlySpan<byte> point)
+    {
+        var ok = point.Length switch
+        {
+            CompressedPointLength => point[0] is 0x02 or 0x03,
+            UncompressedPointLength => point[0] == 0x04,
+            _ => throw new KeyFormatException(
+                $"A {algorithm} public key is {CompressedPointLength} bytes (compressed) or {UncompressedPointLength} bytes (uncompressed), not {point.Length}."),
+        };
+        if (!ok)
+        {
+            throw new KeyFormatException($"A {point.Length}-byte {algorithm} public key cannot start with 0x{point[0]:X2}.");
+        }
+    }
 }

@@ -83,20 +83,4 @@ internal sealed unsafe class K256PublicKey : AtprotoPublicKey
 
         return uncompressed;
     }
-
-    /// <summary>Throws unless the bytes look like a SEC1 compressed or uncompressed point.</summary>
-    internal static void CheckPointEncoding(KeyAlgorithm algorithm, ReadOnlySpan<byte> point)
-    {
-        var ok = point.Length switch
-        {
-            CompressedPointLength => point[0] is 0x02 or 0x03,
-            UncompressedPointLength => point[0] == 0x04,
-            _ => throw new KeyFormatException(
-                $"A {algorithm} public key is {CompressedPointLength} bytes (compressed) or {UncompressedPointLength} bytes (uncompressed), not {point.Length}."),
-        };
-        if (!ok)
-        {
-            throw new KeyFormatException($"A {point.Length}-byte {algorithm} public key cannot start with 0x{point[0]:X2}.");
-        }
-    }
 }

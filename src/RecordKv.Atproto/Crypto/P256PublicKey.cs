@@ -27,7 +27,7 @@ internal sealed class P256PublicKey : AtprotoPublicKey
     /// <summary>Decodes a SEC1 point (33 or 65 bytes), checking it is on the curve.</summary>
     public static P256PublicKey Create(ReadOnlySpan<byte> point)
     {
-        K256PublicKey.CheckPointEncoding(KeyAlgorithm.P256, point);
+        CheckPointEncoding(KeyAlgorithm.P256, point);
         var x = new byte[32];
         var y = new byte[32];
         if (point.Length == CompressedPointLength)

@@ -165,4 +165,47 @@ public sealed class DidDocumentTests
 
         Should.Throw<DidDocumentException>(() => DidDocument.Parse(json)).Message.ShouldContain("not valid JSON");
     }
+
+    [Theory]
+    [InlineData(KeyAlgorithm.K256)]
+    [InlineData(KeyAlgorithm.P256)]
+    public void ToUtf8Json_CreatedDocument_ParsesBackToSameEntries(KeyAlgorithm algorithm)
+    {
+        using var privateKey = AtprotoPrivateKey.FromSeed(algorithm, "simulated account");
+        var created = DidDocument.Create("did:plc:simulated", "Alice.Test", privateKey.PublicKey, new Uri("http://127.0.0.1:2583"));
+
+        var parsed = DidDocument.Parse(created.ToUtf8Json());
+
+        parsed.Id.ShouldBe("did:plc:simulated");
+        parsed.Handle.ShouldBe("alice.test");
+        parsed.AlsoKnownAs.ShouldBe(["at://alice.test"]);
+        parsed.SigningKey.ShouldBe(privateKey.PublicKey);
+        parsed.PdsEndpoint.ShouldBe(new Uri("http://127.0.0.1:2583"));
+    }
+
+    [Fact]
+    public void ToUtf8Json_ParsedRealDocument_KeepsItsKeyInMultikeyForm()
+    {
+        var original = DidDocument.Parse(File.ReadAllBytes(SharedFixtures.Path("real", "repos", "greenground.didDoc.json")));
+
+        var json = Encoding.UTF8.GetString(original.ToUtf8Json());
+        var again = DidDocument.Parse(json);
+
+        json.ShouldContain("\"type\":\"Multikey\"");
+        again.SigningKey.ShouldBe(original.SigningKey);
+        again.Handle.ShouldBe(original.Handle);
+        again.PdsEndpoint.ShouldBe(original.PdsEndpoint);
+    }
+
+    [Theory]
+    [InlineData("plc:abc", null)]
+    [InlineData("did:plc:abc#atproto", null)]
+    [InlineData("did:plc:abc", "ftp://pds.example")]
+    [InlineData("did:plc:abc", "/relative")]
+    public void Create_BadDidOrEndpoint_Throws(string did, string? endpoint)
+    {
+        var uri = endpoint is null ? null : new Uri(endpoint, UriKind.RelativeOrAbsolute);
+
+        Should.Throw<ArgumentException>(() => DidDocument.Create(did, null, null, uri));
+    }
 }
