@@ -11,7 +11,6 @@ namespace RecordKv.Nats;
 public sealed partial class NatsConnection
 {
     private static readonly byte[] PongBytes = NatsCommandWriter.Pong.ToArray();
-    private static readonly byte[] PingBytes = NatsCommandWriter.Ping.ToArray();
 
     private async Task<NatsSession> ConnectFirstAsync(CancellationToken cancellationToken)
     {

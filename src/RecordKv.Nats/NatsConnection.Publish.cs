@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using RecordKv.Nats.Internal;
 
 namespace RecordKv.Nats;
@@ -13,18 +12,13 @@ public sealed partial class NatsConnection
     private static readonly SearchValues<char> SubjectForbidden = SearchValues.Create(" \t\r\n");
 
     /// <summary>Commands wait here for the writer loop; it survives reconnects, which is what buffers publishes while disconnected.</summary>
-    private readonly Pipe _outbound;
-
-    /// <summary>Serializes writers of <see cref="_outbound"/> (a PipeWriter has one writer at a time).</summary>
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly NatsOutbound _outbound;
 
     /// <summary>PONG waiters in the order their PINGs were written.</summary>
     private readonly ConcurrentQueue<TaskCompletionSource> _pongWaiters = new();
 
-    /// <summary>Bytes written to <see cref="_outbound"/> and not yet taken by the writer loop.</summary>
-    private long _pendingBytes;
-
     /// <summary>Publishes a message; it is buffered and sent by the writer loop together with others.</summary>
+    /// <remarks>Returns at once unless the outbound buffer is above its high-water mark (then it waits for the socket).</remarks>
     /// <exception cref="NatsPayloadTooLargeException">Headers plus data exceed the server's max_payload.</exception>
     /// <exception cref="NatsConnectionException">Disconnected and the reconnect buffer is full, or the connection is closed.</exception>
     public ValueTask PublishAsync(string subject, ReadOnlyMemory<byte> data, NatsHeaders? headers = null, string? replyTo = null, CancellationToken cancellationToken = default)
@@ -43,32 +37,13 @@ public sealed partial class NatsConnection
             throw new NatsPayloadTooLargeException(subject, size, maxPayload);
         }
 
-        if (!_writeLock.Wait(0, CancellationToken.None))
+        if (_outbound.IsAboveHighWater && State == NatsConnectionState.Connected)
         {
-            return PublishContendedAsync(subject, data, headers, headerLength, replyTo, cancellationToken);
+            return PublishAfterDrainAsync(subject, data, headers, headerLength, replyTo, cancellationToken);
         }
 
-        ValueTask<FlushResult> flush;
-        try
-        {
-            CheckWritable(size + subject.Length + (replyTo?.Length ?? 0) + 64);
-            var written = NatsCommandWriter.WritePublish(_outbound.Writer, subject, replyTo, headers, headerLength, data.Span);
-            Interlocked.Add(ref _pendingBytes, written);
-            flush = _outbound.Writer.FlushAsync(cancellationToken);
-        }
-        catch
-        {
-            _writeLock.Release();
-            throw;
-        }
-
-        if (flush.IsCompletedSuccessfully)
-        {
-            _writeLock.Release();
-            return default;
-        }
-
-        return ReleaseAfterFlushAsync(flush);
+        WritePublish(subject, data.Span, headers, headerLength, replyTo);
+        return default;
     }
 
     /// <summary>Round trip to the server: returns once the server answered a PING sent after everything written before; this makes it a flush too.</summary>
@@ -81,78 +56,76 @@ public sealed partial class NatsConnection
         }
 
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await WriteControlAsync(PingBytes, waiter, cancellationToken).ConfigureAwait(false);
+        WriteControl(NatsCommandWriter.Ping, waiter);
         await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask PublishContendedAsync(string subject, ReadOnlyMemory<byte> data, NatsHeaders? headers, int headerLength, string? replyTo, CancellationToken cancellationToken)
+    private async ValueTask PublishAfterDrainAsync(string subject, ReadOnlyMemory<byte> data, NatsHeaders? headers, int headerLength, string? replyTo, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        while (_outbound.IsAboveHighWater && State == NatsConnectionState.Connected)
+        {
+            await _outbound.WaitForDrainAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        WritePublish(subject, data.Span, headers, headerLength, replyTo);
+    }
+
+    private void WritePublish(string subject, ReadOnlySpan<byte> data, NatsHeaders? headers, int headerLength, string? replyTo)
+    {
+        bool signal;
+        lock (_outbound.SyncRoot)
         {
             CheckWritable(headerLength + data.Length + subject.Length + (replyTo?.Length ?? 0) + 64);
-            var written = NatsCommandWriter.WritePublish(_outbound.Writer, subject, replyTo, headers, headerLength, data.Span);
-            Interlocked.Add(ref _pendingBytes, written);
-            await _outbound.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            NatsCommandWriter.WritePublish(_outbound, subject, replyTo, headers, headerLength, data);
+            signal = _outbound.ClaimSignal();
         }
-        finally
+
+        if (signal)
         {
-            _writeLock.Release();
+            _outbound.Signal();
         }
     }
 
-    private async ValueTask ReleaseAfterFlushAsync(ValueTask<FlushResult> flush)
+    /// <summary>Writes a short control command (PING, PONG); a PING's waiter joins the PONG queue in write order.</summary>
+    private void WriteControl(ReadOnlySpan<byte> command, TaskCompletionSource? pongWaiter)
     {
-        try
-        {
-            await flush.ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    /// <summary>Writes a short control command (PING, PONG, SUB, UNSUB); a PING's waiter joins the PONG queue in write order.</summary>
-    private async ValueTask WriteControlAsync(ReadOnlyMemory<byte> command, TaskCompletionSource? pongWaiter, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        bool signal;
+        lock (_outbound.SyncRoot)
         {
             CheckWritable(command.Length);
-            _outbound.Writer.Write(command.Span);
-            Interlocked.Add(ref _pendingBytes, command.Length);
+            _outbound.Write(command);
             if (pongWaiter is not null)
             {
                 _pongWaiters.Enqueue(pongWaiter);
             }
 
-            await _outbound.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            signal = _outbound.ClaimSignal();
         }
-        finally
+
+        if (signal)
         {
-            _writeLock.Release();
+            _outbound.Signal();
         }
     }
 
-    /// <summary>Writes commands formatted by <paramref name="format"/> under the write lock.</summary>
-    private async ValueTask WriteCommandsAsync<TState>(TState state, Func<IBufferWriter<byte>, TState, int> format, CancellationToken cancellationToken)
+    /// <summary>Writes commands formatted by <paramref name="format"/> (SUB, UNSUB).</summary>
+    private void WriteCommands<TState>(TState state, Func<IBufferWriter<byte>, TState, int> format)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        bool signal;
+        lock (_outbound.SyncRoot)
         {
             CheckWritable(256);
-            var written = format(_outbound.Writer, state);
-            Interlocked.Add(ref _pendingBytes, written);
-            await _outbound.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            format(_outbound, state);
+            signal = _outbound.ClaimSignal();
         }
-        finally
+
+        if (signal)
         {
-            _writeLock.Release();
+            _outbound.Signal();
         }
     }
 
-    /// <summary>Called under the write lock: refuses writes after close and bounds what is buffered while disconnected.</summary>
+    /// <summary>Called under the outbound lock: refuses writes after close and bounds what is buffered while disconnected.</summary>
     private void CheckWritable(long bytes)
     {
         if (IsDisposed)
@@ -161,19 +134,21 @@ public sealed partial class NatsConnection
         }
 
         var state = State;
+        if (state == NatsConnectionState.Connected)
+        {
+            return;
+        }
+
         if (state == NatsConnectionState.Closed)
         {
             throw new NatsConnectionException("The connection is closed.", _closeReason);
         }
 
-        if (state != NatsConnectionState.Connected)
+        var pending = _outbound.PendingBytes;
+        if (pending + bytes > _options.ReconnectBufferBytes)
         {
-            var pending = Volatile.Read(ref _pendingBytes);
-            if (pending + bytes > _options.ReconnectBufferBytes)
-            {
-                throw new NatsConnectionException(
-                    $"Disconnected, and the reconnect buffer holds {pending} bytes: {bytes} more would exceed NatsOptions.ReconnectBufferBytes ({_options.ReconnectBufferBytes}).");
-            }
+            throw new NatsConnectionException(
+                $"Disconnected, and the reconnect buffer holds {pending} bytes: {bytes} more would exceed NatsOptions.ReconnectBufferBytes ({_options.ReconnectBufferBytes}).");
         }
     }
 

@@ -58,7 +58,7 @@ public sealed partial class NatsConnection
         {
             if (_replyInbox is null)
             {
-                var inbox = await SubscribeCoreAsync(_replyPrefix + "*", null, 1, NatsSlowConsumerPolicy.DropNewest, null, isReplyInbox: true, cancellationToken).ConfigureAwait(false);
+                var inbox = SubscribeCore(_replyPrefix + "*", null, 1, NatsSlowConsumerPolicy.DropNewest, null, isReplyInbox: true);
                 Volatile.Write(ref _replyInbox, inbox);
             }
         }

@@ -5,8 +5,6 @@ namespace RecordKv.Nats;
 
 public sealed partial class NatsConnection
 {
-    private const int CoalesceBufferSize = 256 * 1024;
-
     private int _pingsOutstanding;
 
     /// <summary>Makes a fresh session the live one: SUBs for every live subscription go out before the writer loop drains buffered publishes.</summary>
@@ -218,7 +216,8 @@ public sealed partial class NatsConnection
             case NatsServerOpKind.HMsg:
                 return Dispatch(in op, cancellationToken);
             case NatsServerOpKind.Ping:
-                return WriteControlAsync(PongBytes, null, cancellationToken);
+                WriteControl(NatsCommandWriter.Pong, null);
+                return default;
             case NatsServerOpKind.Pong:
                 Interlocked.Exchange(ref _pingsOutstanding, 0);
                 CompleteNextPing();
@@ -281,57 +280,34 @@ public sealed partial class NatsConnection
         }
     }
 
-    /// <summary>Drains the outbound pipe to the socket: whatever accumulated since the last write goes out in one call.</summary>
+    /// <summary>Sends the outbound buffer: whatever accumulated since the last write goes out in one call.</summary>
     private async Task WriteLoopAsync(NatsSession session)
     {
         var token = session.Lifetime;
         var stream = session.Stream;
-        var reader = _outbound.Reader;
-        var coalesce = ArrayPool<byte>.Shared.Rent(CoalesceBufferSize);
-        try
+        while (true)
         {
-            while (true)
+            while (_outbound.TryTake(out var batch, out var length))
             {
-                var result = await reader.ReadAsync(token).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                var length = buffer.Length;
                 try
                 {
-                    if (buffer.IsSingleSegment)
-                    {
-                        await stream.WriteAsync(buffer.First, token).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        var remaining = buffer;
-                        while (!remaining.IsEmpty)
-                        {
-                            var chunk = (int)Math.Min(remaining.Length, coalesce.Length);
-                            remaining.Slice(0, chunk).CopyTo(coalesce);
-                            await stream.WriteAsync(coalesce.AsMemory(0, chunk), token).ConfigureAwait(false);
-                            remaining = remaining.Slice(chunk);
-                        }
-                    }
-
-                    await stream.FlushAsync(token).ConfigureAwait(false);
+                    await stream.WriteAsync(batch.AsMemory(0, length), token).ConfigureAwait(false);
                 }
                 finally
                 {
                     // Sent or not, the bytes are consumed: core NATS is at-most-once for commands in flight
                     // when a connection breaks; what is published while disconnected stays buffered.
-                    reader.AdvanceTo(buffer.End);
-                    Interlocked.Add(ref _pendingBytes, -length);
-                }
-
-                if (result.IsCompleted)
-                {
-                    return;
+                    _outbound.Release(batch, length);
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(coalesce);
+
+            if (_outbound.IsCompleted)
+            {
+                await stream.FlushAsync(token).ConfigureAwait(false);
+                return;
+            }
+
+            await _outbound.WaitAsync(token).ConfigureAwait(false);
         }
     }
 
@@ -347,7 +323,7 @@ public sealed partial class NatsConnection
                 throw new NatsConnectionException($"The server {session.Url} did not answer {outstanding - 1} pings: the connection is stale.");
             }
 
-            await WriteControlAsync(PingBytes, KeepAlivePing, token).ConfigureAwait(false);
+            WriteControl(NatsCommandWriter.Ping, KeepAlivePing);
         }
     }
 }

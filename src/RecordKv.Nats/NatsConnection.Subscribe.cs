@@ -6,7 +6,7 @@ namespace RecordKv.Nats;
 public sealed partial class NatsConnection
 {
     /// <summary>Subscribes to a subject (wildcards allowed), optionally in a queue group.</summary>
-    public async ValueTask<NatsSubscription> SubscribeAsync(string subject, string? queueGroup = null, NatsSubscriptionOptions? options = null, CancellationToken cancellationToken = default)
+    public ValueTask<NatsSubscription> SubscribeAsync(string subject, string? queueGroup = null, NatsSubscriptionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ValidateSubject(subject, nameof(subject));
         if (queueGroup is not null)
@@ -16,10 +16,11 @@ public sealed partial class NatsConnection
 
         var capacity = options?.Capacity ?? _options.SubscriptionCapacity;
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1, nameof(options));
-        return await SubscribeCoreAsync(subject, queueGroup, capacity, options?.SlowConsumerPolicy ?? _options.SlowConsumerPolicy, options?.MaxMessages, isReplyInbox: false, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(SubscribeCore(subject, queueGroup, capacity, options?.SlowConsumerPolicy ?? _options.SlowConsumerPolicy, options?.MaxMessages, isReplyInbox: false));
     }
 
-    private async ValueTask<NatsSubscription> SubscribeCoreAsync(string subject, string? queueGroup, int capacity, NatsSlowConsumerPolicy policy, long? maxMessages, bool isReplyInbox, CancellationToken cancellationToken)
+    private NatsSubscription SubscribeCore(string subject, string? queueGroup, int capacity, NatsSlowConsumerPolicy policy, long? maxMessages, bool isReplyInbox)
     {
         ThrowIfClosed();
         var sid = Interlocked.Increment(ref _nextSid);
@@ -27,7 +28,7 @@ public sealed partial class NatsConnection
         _subscriptions[sid] = subscription;
         try
         {
-            await WriteCommandsAsync(subscription, static (writer, sub) => sub.WriteResubscribe(writer), cancellationToken).ConfigureAwait(false);
+            WriteCommands(subscription, static (writer, sub) => sub.WriteResubscribe(writer));
         }
         catch
         {
@@ -39,20 +40,22 @@ public sealed partial class NatsConnection
         return subscription;
     }
 
-    internal async ValueTask UnsubscribeAsync(NatsSubscription subscription, int? maxMessages, CancellationToken cancellationToken)
+    internal ValueTask UnsubscribeAsync(NatsSubscription subscription, int? maxMessages)
     {
         if (maxMessages is { } max && max > 0 && !subscription.SetMaxMessages(max))
         {
-            await WriteCommandsAsync((subscription.Sid, (long)max), static (writer, state) => NatsCommandWriter.WriteUnsubscribe(writer, state.Sid, state.Item2), cancellationToken).ConfigureAwait(false);
-            return;
+            WriteCommands((subscription.Sid, (long)max), static (writer, state) => NatsCommandWriter.WriteUnsubscribe(writer, state.Sid, state.Item2));
+            return default;
         }
 
         var removed = RemoveSubscription(subscription);
         subscription.Complete(null);
         if (removed && State != NatsConnectionState.Closed && !IsDisposed)
         {
-            await WriteCommandsAsync(subscription.Sid, static (writer, sid) => NatsCommandWriter.WriteUnsubscribe(writer, sid, null), cancellationToken).ConfigureAwait(false);
+            WriteCommands(subscription.Sid, static (writer, sid) => NatsCommandWriter.WriteUnsubscribe(writer, sid, null));
         }
+
+        return default;
     }
 
     internal bool RemoveSubscription(NatsSubscription subscription) => _subscriptions.TryRemove(subscription.Sid, out _);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using RecordKv.Nats.Internal;
 
@@ -18,7 +17,7 @@ public sealed partial class NatsConnection : IAsyncDisposable
     private readonly CancellationTokenSource _disposeCts = new();
     private readonly ConcurrentDictionary<long, NatsSubscription> _subscriptions = new();
     private readonly Lock _stateLock = new();
-    private NatsConnectionState _state = NatsConnectionState.Connecting;
+    private volatile NatsConnectionState _state = NatsConnectionState.Connecting;
     private TaskCompletionSource _connected = NewSignal();
     private NatsServerInfo _serverInfo = new();
     private NatsSession? _session;
@@ -47,12 +46,7 @@ public sealed partial class NatsConnection : IAsyncDisposable
 
         // While connected the same bound is the backpressure point, so one large message or a burst
         // never grows the outbound buffer beyond it; at least 1 MiB keeps batching effective.
-        var pause = Math.Max(options.ReconnectBufferBytes, 1024 * 1024) + 1;
-        _outbound = new Pipe(new PipeOptions(
-            pauseWriterThreshold: pause,
-            resumeWriterThreshold: pause / 2,
-            minimumSegmentSize: 64 * 1024,
-            useSynchronizationContext: false));
+        _outbound = new NatsOutbound(Math.Max(options.ReconnectBufferBytes, 1024 * 1024));
         _replyPrefix = options.InboxPrefix + "." + Nuid.Next() + ".";
     }
 
@@ -69,16 +63,7 @@ public sealed partial class NatsConnection : IAsyncDisposable
     public NatsServerInfo ServerInfo => Volatile.Read(ref _serverInfo);
 
     /// <summary>The connection's state.</summary>
-    public NatsConnectionState State
-    {
-        get
-        {
-            lock (_stateLock)
-            {
-                return _state;
-            }
-        }
-    }
+    public NatsConnectionState State => _state;
 
     /// <summary>The URL of the server currently connected to, or null while disconnected.</summary>
     public string? ConnectedUrl => State == NatsConnectionState.Connected ? Volatile.Read(ref _session)?.Url.ToString() : null;
@@ -114,16 +99,8 @@ public sealed partial class NatsConnection : IAsyncDisposable
             return;
         }
 
-        // Completing the outbound pipe lets the writer loop send what is buffered and stop.
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            await _outbound.Writer.CompleteAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        // Completing the outbound buffer lets the writer loop send what is buffered and stop.
+        _outbound.Complete();
 
         if (State == NatsConnectionState.Connected)
         {
@@ -240,5 +217,6 @@ public sealed partial class NatsConnection : IAsyncDisposable
         _subscriptions.Clear();
         FailPendingPings(new NatsConnectionException("The connection closed.", reason));
         FailPendingRequests(new NatsConnectionException("The connection closed before the reply arrived.", reason));
+        _outbound.FailWaiters(new NatsConnectionException("The connection closed.", reason));
     }
 }

@@ -57,7 +57,7 @@ public sealed class NatsSubscription : IAsyncDisposable
     public IAsyncEnumerable<NatsMsg> ReadAllAsync(CancellationToken cancellationToken = default) => _channel.Reader.ReadAllAsync(cancellationToken);
 
     /// <summary>Unsubscribes now, or after <paramref name="maxMessages"/> messages in total (<c>UNSUB sid max</c>).</summary>
-    public ValueTask UnsubscribeAsync(int? maxMessages = null) => _connection.UnsubscribeAsync(this, maxMessages, CancellationToken.None);
+    public ValueTask UnsubscribeAsync(int? maxMessages = null) => _connection.UnsubscribeAsync(this, maxMessages);
 
     /// <summary>Unsubscribes (if the connection is still open) and completes the channel.</summary>
     public async ValueTask DisposeAsync()

@@ -21,6 +21,10 @@ internal sealed class NatsProtocolParser
 
     private const int StackLineLength = 512;
 
+    private readonly byte[] _lastSubjectBytes = new byte[256];
+    private int _lastSubjectLength;
+    private string? _lastSubject;
+
     /// <summary>Creates a parser for a server with the given max_payload.</summary>
     public NatsProtocolParser(long maxPayload) => MaxPayload = maxPayload;
 
@@ -161,7 +165,7 @@ internal sealed class NatsProtocolParser
         op = new NatsServerOp
         {
             Kind = hasHeaders ? NatsServerOpKind.HMsg : NatsServerOpKind.Msg,
-            Subject = Encoding.UTF8.GetString(arguments[fields[0]]),
+            Subject = SubjectString(arguments[fields[0]]),
             Sid = sid,
             ReplyTo = count == 3 + lengthFields ? Encoding.UTF8.GetString(arguments[fields[2]]) : null,
             HeaderLength = (int)headerLength,
@@ -169,6 +173,25 @@ internal sealed class NatsProtocolParser
         };
         buffer = buffer.Slice(afterLine + total + 2);
         return true;
+    }
+
+    /// <summary>Reuses the previous subject's string when the same subject repeats, the common case of a busy subscription.</summary>
+    private string SubjectString(ReadOnlySpan<byte> subject)
+    {
+        if (_lastSubject is not null && subject.SequenceEqual(_lastSubjectBytes.AsSpan(0, _lastSubjectLength)))
+        {
+            return _lastSubject;
+        }
+
+        var text = Encoding.UTF8.GetString(subject);
+        if (subject.Length <= _lastSubjectBytes.Length)
+        {
+            subject.CopyTo(_lastSubjectBytes);
+            _lastSubjectLength = subject.Length;
+            _lastSubject = text;
+        }
+
+        return text;
     }
 
     private static int Split(ReadOnlySpan<byte> arguments, Span<Range> fields)
