@@ -1,0 +1,19 @@
+namespace RecordKv.Builder;
+
+/// <summary>A repository could not be resynchronized: not found, wrong DID, or its signature does not verify.</summary>
+public sealed class ResyncException : Exception
+{
+    public ResyncException()
+    {
+    }
+
+    public ResyncException(string message)
+        : base(message)
+    {
+    }
+
+    public ResyncException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
