@@ -9,14 +9,17 @@ public sealed record BuilderOptions
     /// <summary>This instance's id in the partition leases; a random one when empty.</summary>
     public string InstanceId { get; init; } = "";
 
-    /// <summary>The number of partitions of the store (must match the control bucket's <c>config</c>); default 16.</summary>
-    public int PartitionCount { get; init; } = 16;
-
     /// <summary>
     /// Partitions to consume without leases (for tests and single-instance runs); empty (the default) means
     /// the partitions this instance holds leases for.
     /// </summary>
     public IReadOnlyList<int> StaticPartitions { get; init; } = [];
+
+    /// <summary>How often partition leases are renewed and rebalanced, and how long they live without renewal.</summary>
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a partition lease lives without renewal; a dead builder's partitions are taken over after it; default 6 s.</summary>
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(6);
 
     /// <summary>Bounded lanes per partition: events of one DID go to one lane, in order; default 8.</summary>
     public int LanesPerPartition { get; init; } = 8;

@@ -30,27 +30,6 @@ internal sealed class BuilderStore
 
     public DidPartitioner Partitioner { get; }
 
-    /// <summary>Binds the buckets, creating any that are missing (the ingester's bootstrap normally has).</summary>
-    public static async Task<BuilderStore> OpenAsync(NatsKvContext kv, StoreNames names, DidPartitioner partitioner, CancellationToken cancellationToken)
-    {
-        var records = await BindAsync(kv, names.RecordBucket, cancellationToken).ConfigureAwait(false);
-        var repos = await BindAsync(kv, names.RepoBucket, cancellationToken).ConfigureAwait(false);
-        var identities = await BindAsync(kv, names.IdentityBucket, cancellationToken).ConfigureAwait(false);
-        return new BuilderStore(records, repos, identities, partitioner);
-    }
-
-    private static async Task<NatsKvStore> BindAsync(NatsKvContext kv, string bucket, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await kv.GetBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Nats.JetStream.NatsJetStreamNotFoundException)
-        {
-            return await kv.CreateBucketAsync(new NatsKvConfig { Bucket = bucket }, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     public string RecordKey(string did, string collection, string recordKey) => _keys.KeyFor(new RecordId(did, collection, recordKey));
 
     public async Task<RepoState?> GetRepoStateAsync(string did, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RecordKv.Builder;
-using RecordKv.Contracts;
+using RecordKv.Coordination;
 using RecordKv.Nats;
 using Serilog;
 
@@ -13,6 +13,6 @@ builder.Logging.ClearProviders();
 builder.Logging.AddSerilog(new LoggerConfiguration().ReadFrom.Configuration(builder.Configuration).WriteTo.Console().CreateLogger(), dispose: true);
 builder.Services.AddOptions<BuilderOptions>().BindConfiguration(BuilderOptions.SectionName).ValidateOnStart();
 builder.Services.AddOptions<NatsOptions>().BindConfiguration("Nats");
-builder.Services.AddOptions<StoreNames>().BindConfiguration("Store");
+builder.Services.AddOptions<RecordKvStoreOptions>().BindConfiguration(RecordKvStoreOptions.SectionName);
 builder.Services.AddHostedService<BuilderService>();
 await builder.Build().RunAsync().ConfigureAwait(false);
