@@ -28,7 +28,7 @@ internal sealed class AtprotoHttp : IDisposable
     }
 
     /// <summary>Fetches a resource; <c>null</c> when the server answers 404 / 410 (or 400 RepoNotFound-style answers).</summary>
-    public async Task<byte[]?> GetAsync(Uri uri, long maxBytes, CancellationToken cancellationToken)
+    public async Task<byte[]?> GetAsync(Uri uri, long maxBytes, CancellationToken cancellationToken, string? hostHeader = null)
     {
         var limit = _hostLimits.GetOrAdd(uri.Authority, _ => new SemaphoreSlim(_options.MaxConcurrentRequestsPerHost));
         Exception? lastError = null;
@@ -41,7 +41,13 @@ internal sealed class AtprotoHttp : IDisposable
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(_options.HttpTimeout);
-                using var response = await _client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                if (hostHeader is not null)
+                {
+                    request.Headers.Host = hostHeader;
+                }
+
+                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 lastStatus = response.StatusCode;
                 if (response.IsSuccessStatusCode)
                 {

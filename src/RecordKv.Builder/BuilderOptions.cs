@@ -39,6 +39,12 @@ public sealed record BuilderOptions
     /// <summary>Whether <c>did:web</c> on localhost / 127.0.0.1 resolves over plain http (tests only); default false.</summary>
     public bool AllowHttpDidWebOnLoopback { get; init; }
 
+    /// <summary>
+    /// When set, every did:web document is fetched from this base address with the DID's host in the Host header
+    /// (tests and simulators serving many did:web hosts on one port); default none.
+    /// </summary>
+    public string? DidWebGateway { get; init; }
+
     /// <summary>Identities held in memory; default 100 000.</summary>
     public int IdentityCacheSize { get; init; } = 100_000;
 

@@ -46,7 +46,8 @@ internal sealed class IdentityResolver
             }
         }
 
-        var json = await _http.GetAsync(DocumentUri(did), DidDocument.MaxDocumentBytes, cancellationToken).ConfigureAwait(false)
+        var uri = DocumentUri(_options, did, out var hostHeader);
+        var json = await _http.GetAsync(uri, DidDocument.MaxDocumentBytes, cancellationToken, hostHeader).ConfigureAwait(false)
             ?? throw new IdentityException(did, "the DID document was not found");
         DidDocument document;
         try
@@ -112,11 +113,12 @@ internal sealed class IdentityResolver
     }
 
     /// <summary>Where a DID's document lives.</summary>
-    internal Uri DocumentUri(string did)
+    internal static Uri DocumentUri(BuilderOptions options, string did, out string? hostHeader)
     {
+        hostHeader = null;
         if (did.StartsWith("did:plc:", StringComparison.Ordinal))
         {
-            return new Uri($"{_options.PlcDirectory.TrimEnd('/')}/{Uri.EscapeDataString(did)}");
+            return new Uri($"{options.PlcDirectory.TrimEnd('/')}/{did}");
         }
 
         if (did.StartsWith("did:web:", StringComparison.Ordinal))
@@ -128,9 +130,15 @@ internal sealed class IdentityResolver
             }
 
             host = host.Replace("%3A", ":", StringComparison.OrdinalIgnoreCase);
+            if (options.DidWebGateway is { } gateway)
+            {
+                hostHeader = host;
+                return new Uri($"{gateway.TrimEnd('/')}/.well-known/did.json");
+            }
+
             var hostName = host.Split(':')[0];
-            var loopback = hostName is "localhost" or "127.0.0.1";
-            var scheme = _options.AllowHttpDidWebOnLoopback && loopback ? "http" : "https";
+            var loopback = hostName is "localhost" or "127.0.0.1" || hostName.EndsWith(".localhost", StringComparison.Ordinal);
+            var scheme = options.AllowHttpDidWebOnLoopback && loopback ? "http" : "https";
             if (!Uri.TryCreate($"{scheme}://{host}/.well-known/did.json", UriKind.Absolute, out var uri))
             {
                 throw new IdentityException(did, "the did:web host is not a valid host name");

@@ -38,7 +38,7 @@ internal sealed class RepoResyncer
         var state = await _store.GetRepoStateAsync(did, cancellationToken).ConfigureAwait(false) ?? new RepoState();
         try
         {
-            var (written, deleted, repository, pds) = await ResyncCoreAsync(did, state, fallbackPds, cancellationToken).ConfigureAwait(false);
+            var (written, deleted, repository, pds) = await ResyncWithRetriesAsync(did, state, fallbackPds, cancellationToken).ConfigureAwait(false);
             var collections = new List<string>(state.Collections);
             foreach (var collection in repository.GetCollections())
             {
@@ -72,6 +72,22 @@ internal sealed class RepoResyncer
             }
 
             return false;
+        }
+    }
+
+    // A CAR cut short by the network (or a PDS hiccup) is worth fetching again before giving up.
+    private async Task<(int Written, int Deleted, Repository Repository, string Pds)> ResyncWithRetriesAsync(string did, RepoState state, Uri? fallbackPds, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ResyncCoreAsync(did, state, fallbackPds, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FormatException) when (attempt < _options.HttpAttempts)
+            {
+                await Task.Delay(_options.HttpRetryDelay * attempt, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
