@@ -14,6 +14,9 @@ public static class RejectionReasons
     /// <summary>A resync could not fetch or verify the repository.</summary>
     public const string ResyncFailed = "resync-failed";
 
+    /// <summary>The PDS does not serve the repository (not found, deactivated, taken down): not a fault of ours.</summary>
+    public const string RepoUnavailable = "repo-unavailable";
+
     /// <summary>The reason for a failed commit check: the check's name in kebab-free lower case.</summary>
     public static string Of(CommitCheck check) => check switch
     {

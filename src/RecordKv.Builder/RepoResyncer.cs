@@ -64,7 +64,7 @@ internal sealed class RepoResyncer
         }
         catch (Exception exception) when (exception is AtprotoHttpException or IdentityException or FormatException or ResyncException)
         {
-            _metrics.Rejected(RejectionReasons.ResyncFailed);
+            _metrics.Rejected(exception is ResyncException { RepositoryUnavailable: true } ? RejectionReasons.RepoUnavailable : RejectionReasons.ResyncFailed);
             Log.ResyncFailed(_logger, did, exception.Message);
             if (state.SyncState != RepoSyncStates.Desynchronized)
             {
@@ -97,7 +97,7 @@ internal sealed class RepoResyncer
         var pds = identity.Document.PdsEndpoint ?? fallbackPds ?? throw new ResyncException($"{did}: the DID document names no PDS");
         var uri = new Uri(pds, $"/xrpc/com.atproto.sync.getRepo?did={Uri.EscapeDataString(did)}");
         var car = await _http.GetAsync(uri, _options.MaxRepoBytes, cancellationToken).ConfigureAwait(false)
-            ?? throw new ResyncException($"{did}: {pds} does not have the repository");
+            ?? throw new ResyncException($"{did}: {pds} does not serve the repository (not found or inactive)", repositoryUnavailable: true);
         var repository = Repository.Load(car);
         if (repository.Did != did)
         {

@@ -16,4 +16,13 @@ public sealed class ResyncException : Exception
         : base(message, innerException)
     {
     }
+
+    public ResyncException(string message, bool repositoryUnavailable)
+        : base(message)
+    {
+        RepositoryUnavailable = repositoryUnavailable;
+    }
+
+    /// <summary>Whether the PDS does not serve the repository (not found or inactive) rather than serving a bad one.</summary>
+    public bool RepositoryUnavailable { get; }
 }
