@@ -65,6 +65,10 @@ internal static class PubAckParser
         {
             return false;
         }
+        catch (FormatException)
+        {
+            return false;
+        }
 
         if (error is not null)
         {
