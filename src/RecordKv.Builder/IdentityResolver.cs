@@ -118,6 +118,13 @@ internal sealed class IdentityResolver
         hostHeader = null;
         if (did.StartsWith("did:plc:", StringComparison.Ordinal))
         {
+            // The identifier goes into a URL path: only the base32 alphabet did:plc uses is allowed.
+            var id = did.AsSpan("did:plc:".Length);
+            if (id.Length != 24 || id.ContainsAnyExcept("abcdefghijklmnopqrstuvwxyz234567"))
+            {
+                throw new IdentityException(did, "not a valid did:plc identifier");
+            }
+
             return new Uri($"{options.PlcDirectory.TrimEnd('/')}/{did}");
         }
 
@@ -130,6 +137,11 @@ internal sealed class IdentityResolver
             }
 
             host = host.Replace("%3A", ":", StringComparison.OrdinalIgnoreCase);
+            if (host.AsSpan().ContainsAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:"))
+            {
+                throw new IdentityException(did, "the did:web host has characters a host name cannot have");
+            }
+
             if (options.DidWebGateway is { } gateway)
             {
                 hostHeader = host;

@@ -35,6 +35,10 @@ public sealed class IdentityResolverTests
     [InlineData("did:web:")]
     [InlineData("did:key:zQ3shunBKsXixLxKtC5qeSG9E4J5RkGN57im31pcTzbNQnm5w")]
     [InlineData("did:example:123")]
+    [InlineData("did:plc:ewvi7nxzyoun6zhxrhs64oi/")]
+    [InlineData("did:plc:short")]
+    [InlineData("did:web:exa/mple.com")]
+    [InlineData("did:web:example.com%3F")]
     public void DocumentUri_UnsupportedDid_Throws(string did)
     {
         Should.Throw<IdentityException>(() => IdentityResolver.DocumentUri(new BuilderOptions(), did, out _));
