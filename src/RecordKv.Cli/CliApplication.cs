@@ -19,6 +19,7 @@ internal static class CliApplication
         var root = new RootCommand("recordkv: inspect atproto repositories and operate a RecordKv deployment.");
         root.Options.Add(VerboseOption);
         root.Subcommands.Add(RepoCommands.Build());
+        root.Subcommands.Add(SimCommand.Build());
         return root;
     }
 

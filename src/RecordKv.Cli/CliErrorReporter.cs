@@ -1,4 +1,6 @@
 using System.Text.Json;
+using RecordKv.Atproto.Identity;
+using RecordKv.Atproto.Mst;
 
 namespace RecordKv.Cli;
 
@@ -35,19 +37,10 @@ internal static class CliErrorReporter
         JsonException => ($"invalid JSON: {exception.Message}", ExitCodes.Failure),
 
         // Every format error of the atproto library derives from FormatException (syntax, CID, DAG-CBOR, CAR, keys, repository).
-        FormatException or InvalidDataException => (exception.Message, ExitCodes.Failure),
-        _ when IsExpectedByName(exception) => (exception.Message, ExitCodes.Failure),
+        // The input errors that are not FormatExceptions: a DID document without a usable key, an incomplete MST.
+        FormatException or InvalidDataException or DidDocumentException or MstException => (exception.Message, ExitCodes.Failure),
         _ => ($"unexpected {exception.GetType().Name}: {exception.Message} (this is a bug; --verbose shows where)", ExitCodes.InternalError),
     };
-
-    // Input errors of the atproto library that are not FormatExceptions (e.g. a DID document without a signing key,
-    // an incomplete MST), matched by name so the reporter need not reference every area.
-    private static bool IsExpectedByName(Exception exception)
-    {
-        var name = exception.GetType().Name;
-        return name is "DidDocumentException" or "CarFormatException" or "RepositoryFormatException"
-            || name.StartsWith("Mst", StringComparison.Ordinal);
-    }
 
     private static string OneLine(string message)
     {

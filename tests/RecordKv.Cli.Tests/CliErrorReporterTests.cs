@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RecordKv.Atproto.Identity;
 using RecordKv.Atproto.Syntax;
 
 namespace RecordKv.Cli.Tests;
@@ -10,6 +11,7 @@ public sealed class CliErrorReporterTests
         { new FileNotFoundException("Could not find file.", "/x/y.car"), "file not found: /x/y.car", ExitCodes.Failure },
         { new CliException("y.car: not a CAR file"), "y.car: not a CAR file", ExitCodes.Failure },
         { new SyntaxFormatException(SyntaxKind.Did, "must start with lowercase \"did:\"", "DID:x:y"), "Invalid DID", ExitCodes.Failure },
+        { new DidDocumentException("no #atproto key"), "no #atproto key", ExitCodes.Failure },
         { new JsonException("'}' is invalid"), "invalid JSON: '}' is invalid", ExitCodes.Failure },
         { new EndOfStreamException("truncated block"), "unexpected end of input: truncated block", ExitCodes.Failure },
         { new OperationCanceledException(), "cancelled", ExitCodes.Cancelled },

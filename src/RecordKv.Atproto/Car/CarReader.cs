@@ -118,6 +118,20 @@ public sealed class CarReader : IAsyncDisposable
     private static async ValueTask<CarReader> OpenAsync(PipeReader pipe, bool ownsPipe, CarReaderOptions? options, CancellationToken cancellationToken)
     {
         options ??= CarReaderOptions.Default;
+        try
+        {
+            return await ReadHeaderAsync(pipe, ownsPipe, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (ownsPipe)
+        {
+            // The caller never sees a reader to dispose, so the pipe this method created is released here.
+            await pipe.CompleteAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async ValueTask<CarReader> ReadHeaderAsync(PipeReader pipe, bool ownsPipe, CarReaderOptions options, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var result = await pipe.ReadAsync(cancellationToken).ConfigureAwait(false);

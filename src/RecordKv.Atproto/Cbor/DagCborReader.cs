@@ -47,10 +47,14 @@ public ref struct DagCborReader
     /// <summary>Creates a reader over <paramref name="data"/> with the given limits (the defaults if null).</summary>
     public DagCborReader(ReadOnlySpan<byte> data, DagCborReaderOptions? options)
     {
+        // The inline container stack is written before it is read (frames are set on push), so skip zeroing its 768 bytes.
+        Unsafe.SkipInit(out this);
         options ??= DagCborReaderOptions.Default;
         _data = data;
         _maxDepth = options.MaxDepth;
         _maxContainerLength = options.MaxContainerLength;
+        _position = 0;
+        _depth = 0;
     }
 
     /// <summary>The number of bytes read so far, which is also the offset of the next item.</summary>

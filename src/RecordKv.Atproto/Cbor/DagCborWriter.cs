@@ -15,10 +15,17 @@ public sealed class DagCborWriter
     private const int MaxHeadLength = 9;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly IBufferWriter<byte> _output;
+    private IBufferWriter<byte> _output;
 
     /// <summary>Creates a writer appending to <paramref name="output"/>.</summary>
     public DagCborWriter(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _output = output;
+    }
+
+    /// <summary>Points the writer at another output, so one writer serves many messages without allocating.</summary>
+    public void Reset(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
         _output = output;

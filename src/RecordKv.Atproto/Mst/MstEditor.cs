@@ -76,6 +76,13 @@ internal static class MstEditor
         var node = DeleteBelow(root, key, source);
         while (node.Entries.Length == 0 && node.Left is { } only)
         {
+            // A commit proof need not carry the collapsed-to child: a valid root is never a node with only a left
+            // link, so a child the source cannot open is the new root as it stands.
+            if (!only.IsMaterialized && (source is null || !source.TryGet(only.Cid, out _)))
+            {
+                return only;
+            }
+
             node = only.Open(source);
         }
 

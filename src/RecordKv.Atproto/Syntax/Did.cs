@@ -88,13 +88,9 @@ public readonly partial record struct Did
             return "identifier after the method is empty";
         }
 
-        for (; index < text.Length; index++)
+        if (!SyntaxChars.AllIn(text[index..], SyntaxCharSets.DidIdentifierChars, SyntaxCharSets.DidIdentifierBytes))
         {
-            var c = SyntaxChars.Code(text[index]);
-            if (!SyntaxChars.IsLetterOrDigit(c) && c is not ('.' or '_' or ':' or '%' or '-'))
-            {
-                return "identifier may contain only letters, digits and ._:%-";
-            }
+            return "identifier may contain only letters, digits and ._:%-";
         }
 
         var last = SyntaxChars.Code(text[^1]);

@@ -56,21 +56,17 @@ public readonly partial record struct Handle
             return "longer than 253 characters";
         }
 
+        if (!SyntaxChars.AllIn(text, SyntaxCharSets.HostnameChars, SyntaxCharSets.HostnameBytes))
+        {
+            return "may contain only ASCII letters, digits, '-' and '.'";
+        }
+
         var labels = 0;
         var labelStart = 0;
-        for (var index = 0; index <= text.Length; index++)
+        while (labelStart <= text.Length)
         {
-            var c = index < text.Length ? SyntaxChars.Code(text[index]) : '.';
-            if (c != '.')
-            {
-                if (!SyntaxChars.IsLetterOrDigit(c) && c != '-')
-                {
-                    return "may contain only ASCII letters, digits, '-' and '.'";
-                }
-
-                continue;
-            }
-
+            var dot = labelStart == text.Length ? -1 : SyntaxChars.IndexOf(text, '.', labelStart);
+            var index = dot < 0 ? text.Length : dot;
             var labelLength = index - labelStart;
             if (labelLength == 0)
             {
@@ -89,6 +85,10 @@ public readonly partial record struct Handle
 
             labels++;
             labelStart = index + 1;
+            if (dot < 0)
+            {
+                break;
+            }
         }
 
         if (labels < 2)

@@ -72,21 +72,16 @@ public readonly partial record struct Nsid
             return "domain authority longer than 253 characters";
         }
 
+        if (!SyntaxChars.AllIn(text[..nameStart], SyntaxCharSets.HostnameChars, SyntaxCharSets.HostnameBytes))
+        {
+            return "domain authority may contain only ASCII letters, digits, '-' and '.'";
+        }
+
         var segments = 0;
         var segmentStart = 0;
-        for (var index = 0; index < nameStart; index++)
+        while (segmentStart < nameStart)
         {
-            var c = SyntaxChars.Code(text[index]);
-            if (c != '.')
-            {
-                if (!SyntaxChars.IsLetterOrDigit(c) && c != '-')
-                {
-                    return "domain authority may contain only ASCII letters, digits, '-' and '.'";
-                }
-
-                continue;
-            }
-
+            var index = SyntaxChars.IndexOf(text, '.', segmentStart);
             var segmentLength = index - segmentStart;
             if (segmentLength == 0)
             {

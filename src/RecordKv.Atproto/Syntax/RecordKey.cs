@@ -36,13 +36,9 @@ public readonly partial record struct RecordKey
             return "longer than 512 characters";
         }
 
-        foreach (var unit in text)
+        if (!SyntaxChars.AllIn(text, SyntaxCharSets.RecordKeyChars, SyntaxCharSets.RecordKeyBytes))
         {
-            var c = SyntaxChars.Code(unit);
-            if (!SyntaxChars.IsLetterOrDigit(c) && c is not ('.' or '-' or '_' or ':' or '~'))
-            {
-                return "may contain only ASCII letters, digits and ._:~-";
-            }
+            return "may contain only ASCII letters, digits and ._:~-";
         }
 
         if (SyntaxChars.Code(text[0]) == '.' && (text.Length == 1 || (text.Length == 2 && SyntaxChars.Code(text[1]) == '.')))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -24,6 +25,19 @@ internal static class SyntaxChars
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsLetterOrDigit(int c) => IsLetter(c) || IsDigit(c);
+
+    /// <summary>Whether every unit of <paramref name="text"/> is in the set (vectorized through <see cref="SearchValues"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllIn<T>(ReadOnlySpan<T> text, SearchValues<char> chars, SearchValues<byte> bytes)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (typeof(T) == typeof(char))
+        {
+            return MemoryMarshal.Cast<T, char>(text).IndexOfAnyExcept(chars) < 0;
+        }
+
+        return MemoryMarshal.Cast<T, byte>(text).IndexOfAnyExcept(bytes) < 0;
+    }
 
     /// <summary>Returns the index of the first <paramref name="ch"/> at or after <paramref name="start"/>, or -1.</summary>
     public static int IndexOf<T>(ReadOnlySpan<T> text, char ch, int start)

@@ -35,7 +35,7 @@ internal static class RepoCommands
             var export = await RepositoryExport.LoadAsync(carFile, cancellationToken).ConfigureAwait(false);
             var signature = didDocumentFile is null
                 ? SignatureStatus.Unchecked
-                : await export.CheckSignatureAsync(didDocumentFile, cancellationToken).ConfigureAwait(false);
+                : await export.CheckSignatureAsync(didDocumentFile, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
             new JsonLines(parseResult.InvocationConfiguration.Output)
                 .WriteLine(writer => RepositoryJson.WriteReport(writer, export.Describe(signature)));
             return ExitCodes.Success;

@@ -1,0 +1,34 @@
+using System.Buffers;
+using RecordKv.Atproto.Cids;
+using RecordKv.Atproto.Crypto;
+
+namespace RecordKv.Atproto.Repo;
+
+public sealed partial class Commit
+{
+    /// <summary>Creates and signs a v3 commit: the unsigned fields are encoded, hashed and signed with <paramref name="signingKey"/>.</summary>
+    /// <param name="did">The account DID.</param>
+    /// <param name="data">The MST root CID.</param>
+    /// <param name="rev">The revision TID; must be greater than the previous commit's.</param>
+    /// <param name="signingKey">The account's signing key.</param>
+    /// <param name="prev">The previous commit CID; atproto v3 writes null.</param>
+    public static Commit Create(string did, Cid data, string rev, AtprotoPrivateKey signingKey, Cid? prev = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(did);
+        ArgumentException.ThrowIfNullOrEmpty(rev);
+        ArgumentNullException.ThrowIfNull(signingKey);
+        var unsigned = new ArrayBufferWriter<byte>(256);
+        WriteFields(unsigned, did, data, rev, prev, default, includeSignature: false);
+        Span<byte> signature = stackalloc byte[EcdsaSignature.Length];
+        signingKey.Sign(unsigned.WrittenSpan, signature);
+        return WithSignature(did, data, rev, prev, signature);
+    }
+
+    /// <summary>Encodes a v3 commit with a given signature (valid or not); for tests and fault injection.</summary>
+    public static Commit WithSignature(string did, Cid data, string rev, Cid? prev, ReadOnlySpan<byte> signature)
+    {
+        var signed = new ArrayBufferWriter<byte>(256);
+        WriteFields(signed, did, data, rev, prev, signature, includeSignature: true);
+        return Decode(signed.WrittenSpan.ToArray());
+    }
+}

@@ -1,0 +1,61 @@
+using RecordKv.Atproto.Blocks;
+using RecordKv.Atproto.Cids;
+using RecordKv.Simulator.Encoding;
+
+namespace RecordKv.Simulator.Generation;
+
+/// <summary>
+/// One generated event on its way to the firehose. The generator fills in everything that depends on earlier
+/// events (seq, state, operations, proof); signing and frame encoding depend on nothing else, so they run in
+/// parallel across a batch (<see cref="EventFinalizer"/>), and the publisher emits the frames in seq order.
+/// </summary>
+internal sealed class PendingEvent
+{
+    public required PendingEventKind Kind { get; init; }
+
+    public required SimAccount Account { get; init; }
+
+    /// <summary>The frame's seq; -1 for a commit that is applied but never emitted (prevdata-gap fault).</summary>
+    public long Seq { get; init; } = -1;
+
+    public required string Time { get; init; }
+
+    /// <summary>The account state to publish when this event is emitted (null: no state change).</summary>
+    public AccountState? After { get; set; }
+
+    public SimulatorFault? Fault { get; init; }
+
+    /// <summary>The event a stale-rev or duplicate frame repeats.</summary>
+    public PendingEvent? Source { get; init; }
+
+    public byte[]? UnsignedCommit { get; init; }
+
+    public Cid Data { get; init; }
+
+    public Cid? PrevData { get; init; }
+
+    public string? Rev { get; init; }
+
+    public string? Since { get; init; }
+
+    public IReadOnlyList<CommitOp> Ops { get; init; } = [];
+
+    public IReadOnlyList<(Cid Cid, ReadOnlyMemory<byte> Block)> RecordBlocks { get; init; } = [];
+
+    public BlockMap? Proof { get; init; }
+
+    public string? Handle { get; init; }
+
+    public bool Active { get; init; }
+
+    public string? StatusText { get; init; }
+
+    public bool IsEmitted => Seq >= 0;
+
+    // Filled by the finalizer.
+    public Cid CommitCid { get; set; }
+
+    public byte[]? Car { get; set; }
+
+    public byte[]? Frame { get; set; }
+}

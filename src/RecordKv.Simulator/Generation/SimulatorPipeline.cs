@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using RecordKv.Simulator.Firehose;
+
+namespace RecordKv.Simulator.Generation;
+
+/// <summary>
+/// Runs generation → signing/encoding → publication as three stages joined by bounded channels, so that one
+/// thread decides events while others sign the previous batch. Publication is in seq order, paced to the
+/// configured rate, and swaps in each account's new state as its event is emitted.
+/// </summary>
+internal sealed class SimulatorPipeline
+{
+    private readonly SimulatorOptions _options;
+    private readonly SimGenerator _generator;
+    private readonly EventFinalizer _finalizer;
+    private readonly FrameLog _log;
+    private readonly SimulatorStats _stats;
+    private readonly long? _eventLimit;
+    private readonly Stopwatch _clock = new();
+    private volatile bool _stopRequested;
+
+    public SimulatorPipeline(SimulatorOptions options, SimGenerator generator, FrameLog log, SimulatorStats stats)
+    {
+        _options = options;
+        _generator = generator;
+        _finalizer = new EventFinalizer(options, generator.WrongSigner);
+        _log = log;
+        _stats = stats;
+        _eventLimit = options.Events;
+        if (options.Duration is { } duration && options.Rate > 0)
+        {
+            // At a fixed rate the duration is an event count: the run ends on a deterministic event.
+            var byDuration = (long)Math.Ceiling(duration.TotalSeconds * options.Rate);
+            _eventLimit = _eventLimit is { } limit ? Math.Min(limit, byDuration) : byDuration;
+        }
+    }
+
+    /// <summary>Time since publication started.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>Time from the first to the last published event (the run's emission time).</summary>
+    public TimeSpan EmissionTime { get; private set; }
+
+    public bool IsComplete { get; private set; }
+
+    /// <summary>Asks generation to wind down: accounts left behind by faults still get their clean commits.</summary>
+    public void RequestStop() => _stopRequested = true;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var generated = Channel.CreateBounded<List<PendingEvent>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var finalized = Channel.CreateBounded<List<PendingEvent>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        _clock.Start();
+        var generate = Task.Run(() => GenerateAsync(generated.Writer, cancellationToken), cancellationToken);
+        var finalize = Task.Run(() => FinalizeAsync(generated.Reader, finalized.Writer, cancellationToken), cancellationToken);
+        await PublishAsync(finalized.Reader, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(generate, finalize).ConfigureAwait(false);
+        EmissionTime = _clock.Elapsed;
+        IsComplete = true;
+    }
+
+    private async Task GenerateAsync(ChannelWriter<List<PendingEvent>> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batchSize = _options.Rate > 0 ? (int)Math.Clamp(_options.Rate / 20, 1, _options.BatchSize) : _options.BatchSize;
+            long generated = 0;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var limitReached = (_eventLimit is { } limit && generated >= limit) || _stopRequested
+                    || (_options.Duration is { } duration && _clock.Elapsed >= duration);
+                var batch = new List<PendingEvent>(batchSize + 8);
+                var before = _generator.NextSeq;
+                var size = _eventLimit is { } cap ? (int)Math.Min(batchSize, Math.Max(0, cap - generated)) : batchSize;
+                _generator.Generate(batch, limitReached ? batchSize : size, _eventLimit, finalPhase: limitReached);
+                generated += _generator.NextSeq - before;
+                if (batch.Count > 0)
+                {
+                    await output.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (limitReached && _generator.PendingHeals == 0)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            output.TryComplete();
+        }
+    }
+
+    private async Task FinalizeAsync(ChannelReader<List<PendingEvent>> input, ChannelWriter<List<PendingEvent>> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var batch in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _finalizer.FinalizeBatch(batch);
+                foreach (var pending in batch)
+                {
+                    if (pending.Kind is PendingEventKind.Commit or PendingEventKind.Sync)
+                    {
+                        Interlocked.Increment(ref _stats.Signatures);
+                    }
+                }
+
+                await output.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            output.TryComplete();
+        }
+    }
+
+    private async Task PublishAsync(ChannelReader<List<PendingEvent>> input, CancellationToken cancellationToken)
+    {
+        long emitted = 0;
+        await foreach (var batch in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var pending in batch)
+            {
+                if (_options.Rate > 0 && pending.Frame is not null)
+                {
+                    var due = TimeSpan.FromSeconds(emitted / _options.Rate);
+                    var ahead = due - _clock.Elapsed;
+                    if (ahead > TimeSpan.FromMilliseconds(2))
+                    {
+                        await Task.Delay(ahead, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (pending.After is { } after)
+                {
+                    // Identity and account events carry the working state, whose commit fields are not signed yet:
+                    // the signed commit they follow is the one published last.
+                    var current = pending.Account.Published;
+                    pending.Account.Published = pending.Kind is PendingEventKind.Commit or PendingEventKind.Sync
+                        ? after
+                        : after with { CommitCid = current.CommitCid, CommitBlock = current.CommitBlock };
+                }
+
+                Count(pending);
+                if (pending.Frame is { } frame)
+                {
+                    _log.Append(pending.Seq, frame);
+                    emitted++;
+                    Interlocked.Increment(ref _stats.Frames);
+                    Interlocked.Add(ref _stats.FrameBytes, frame.Length);
+                    Interlocked.Exchange(ref _stats.LastSeq, Math.Max(pending.Seq, Interlocked.Read(ref _stats.LastSeq)));
+                }
+            }
+        }
+    }
+
+    private void Count(PendingEvent pending)
+    {
+        if (pending.Fault is { } fault)
+        {
+            _stats.CountFault(fault);
+        }
+
+        switch (pending.Kind)
+        {
+            case PendingEventKind.Commit when !pending.IsEmitted:
+                Interlocked.Increment(ref _stats.SkippedCommits);
+                break;
+            case PendingEventKind.Commit:
+                Interlocked.Increment(ref _stats.Commits);
+                foreach (var op in pending.Ops)
+                {
+                    switch (op.Action)
+                    {
+                        case "create":
+                            Interlocked.Increment(ref _stats.Creates);
+                            break;
+                        case "update":
+                            Interlocked.Increment(ref _stats.Updates);
+                            break;
+                        default:
+                            Interlocked.Increment(ref _stats.Deletes);
+                            break;
+                    }
+                }
+
+                break;
+            case PendingEventKind.Sync:
+                Interlocked.Increment(ref _stats.Syncs);
+                break;
+            case PendingEventKind.Identity:
+                Interlocked.Increment(ref _stats.Identities);
+                break;
+            case PendingEventKind.Account:
+                Interlocked.Increment(ref _stats.AccountEvents);
+                break;
+            case PendingEventKind.Unknown:
+                Interlocked.Increment(ref _stats.UnknownFrames);
+                break;
+            case PendingEventKind.Duplicate:
+                Interlocked.Increment(ref _stats.DuplicateFrames);
+                break;
+            case PendingEventKind.StaleCommit:
+                Interlocked.Increment(ref _stats.StaleCommits);
+                break;
+            default:
+                break;
+        }
+    }
+}
