@@ -5,6 +5,8 @@ namespace RecordKv.Benchmarks;
 
 /// <summary>The syntax checks a firehose consumer runs per operation: DID, collection NSID, record key, TID rev, AT-URI, datetime.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
+[OperationsPerSecond]
 public class SyntaxBenchmarks
 {
     private const string DidText = "did:plc:ewvi7nxzyoun6zhxrhs64oiz";

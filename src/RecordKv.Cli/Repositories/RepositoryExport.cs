@@ -1,7 +1,6 @@
 using RecordKv.Atproto.Cbor;
 using RecordKv.Atproto.Identity;
 using RecordKv.Atproto.Repo;
-using RecordKv.Atproto.Syntax;
 
 namespace RecordKv.Cli.Repositories;
 
@@ -22,12 +21,15 @@ internal sealed class RepositoryExport
     {
         get
         {
-            var did = Did.Parse(_repository.Did);
+            // The loader has checked every MST key is collection/rkey; printing does not re-validate them.
+            var prefix = $"at://{_repository.Did}/";
             foreach (var record in _repository.Records)
             {
-                var uri = AtUri.ForRecord(did, Nsid.Parse(record.Collection), RecordKey.Parse(record.RecordKey));
                 var data = record.Data;
-                yield return new ExportedRecord(uri.Value, record.Cid.ToString(), writer => DagCborJson.WriteJson(data.Span, writer));
+                yield return new ExportedRecord(
+                    string.Concat(prefix, record.Path),
+                    record.Cid.ToString(),
+                    writer => DagCborJson.WriteJson(data.Span, writer));
             }
         }
     }
