@@ -29,7 +29,7 @@ internal static class RealRecords
         var car = File.ReadAllBytes(CarPath("bnewbold.robocracy.org.20250310005405.car"));
         foreach (var block in CarReader.ReadAll(car).Blocks)
         {
-            if (TypeOf(block.Data.Span) == type && DagCborJson.ToJsonString(block.Data.Span).Contains($"\"{key}\":", StringComparison.Ordinal))
+            if (TypeOf(block.Data.Span, key) == type)
             {
                 return block.Data.ToArray();
             }
@@ -38,7 +38,8 @@ internal static class RealRecords
         throw new InvalidOperationException($"No {type} record in the fixture.");
     }
 
-    private static string? TypeOf(ReadOnlySpan<byte> block)
+    /// <summary>The record's <c>$type</c> if it is a map with a top-level <paramref name="key"/>, else null.</summary>
+    private static string? TypeOf(ReadOnlySpan<byte> block, string key)
     {
         var reader = new DagCborReader(block);
         if (reader.PeekType() != CborValueType.Map)
@@ -46,17 +47,23 @@ internal static class RealRecords
             return null;
         }
 
+        string? type = null;
+        var hasKey = false;
         var entries = reader.ReadMapHeader();
         for (var i = 0; i < entries; i++)
         {
-            if (reader.ReadTextUtf8().SequenceEqual("$type"u8))
+            var name = reader.ReadText();
+            hasKey |= name == key;
+            if (name == "$type" && reader.PeekType() == CborValueType.TextString)
             {
-                return reader.PeekType() == CborValueType.TextString ? reader.ReadText() : null;
+                type = reader.ReadText();
             }
-
-            reader.SkipValue();
+            else
+            {
+                reader.SkipValue();
+            }
         }
 
-        return null;
+        return hasKey ? type : null;
     }
 }

@@ -24,6 +24,7 @@ public sealed class FirehoseSimulatorTests
         foreach (var frame in frames)
         {
             var (type, seq) = FirehoseFrames.Describe(frame);
+            RecordKv.Atproto.Firehose.FirehoseFrame.Decode(frame).ShouldNotBeNull();
             seq.ShouldBe(previous + 1);
             previous = seq;
             types[type] = types.GetValueOrDefault(type) + 1;

@@ -36,6 +36,16 @@ internal static class RepoCheck
             records[$"at://{did}/{leaf.Key}"] = leaf.Value.ToString();
         }
 
+        // The project's repository loader agrees: commit root, MST rebuilt to data, every record present and hashed.
+        var repository = RecordKv.Atproto.Repo.Repository.Load(car);
+        repository.VerifySignature(document.SigningKey).ShouldBeTrue();
+        repository.DataCid.ShouldBe(data);
+        repository.Records.Count.ShouldBe(records.Count);
+        foreach (var record in repository.Records)
+        {
+            records[$"at://{did}/{record.Path}"].ShouldBe(record.Cid.ToString());
+        }
+
         return records;
     }
 

@@ -52,7 +52,7 @@ const classify = (err) => {
   if (err?.name === 'FirehoseSubscriptionError') return 'subscription'
   if (/Invalid signature/i.test(text)) return 'signature'
   if (/missing|not found|Could not find/i.test(text) && /block/i.test(text)) return 'missing-block'
-  if (/car|varint|unexpected end|offset|bytes/i.test(text)) return 'car'
+  if (/car|varint|unexpected end|offset|bytes|Incorrect length/i.test(text)) return 'car'
   return 'other'
 }
 
@@ -83,7 +83,7 @@ const firehose = new Firehose({
     const kind = classify(err)
     out.errors.total++
     out.errors.byKind[kind] = (out.errors.byKind[kind] ?? 0) + 1
-    if (out.samples.length < 20) out.samples.push(`${kind}: ${err?.name}: ${err?.message}${err?.cause ? ` (cause: ${err.cause?.message ?? err.cause})` : ''}`)
+    if (out.samples.length < 20 || kind === 'other') out.samples.push(`${kind}: ${err?.name}: ${err?.message}${err?.cause ? ` (cause: ${err.cause?.message ?? err.cause})` : ''}`)
   },
 })
 firehose.start()

@@ -37,6 +37,7 @@ internal sealed class RecordFactory
     private readonly SimClock _clock;
     private readonly (string Uri, Cid Cid)[] _recentPosts = new (string, Cid)[RecentPostCapacity];
     private readonly ArrayBufferWriter<byte> _json = new(1024);
+    private readonly ArrayBufferWriter<byte> _cbor = new(512);
     private readonly Utf8JsonWriter _writer;
     private int _recentCount;
     private int _recentNext;
@@ -82,6 +83,18 @@ internal sealed class RecordFactory
     /// <summary>The DAG-CBOR value of a record of <paramref name="collection"/> (new or a new version of an existing one).</summary>
     public byte[] Make(string did, string collection, string recordKey)
     {
+        switch (collection)
+        {
+            case Like:
+            case Repost:
+                return MakeSubjectRecord(collection, PickPost(did, recordKey), null);
+            case Follow:
+            case Block:
+                return MakeSubjectRecord(collection, default, PickDid(did));
+            default:
+                break;
+        }
+
         _json.ResetWrittenCount();
         _writer.Reset(_json);
         _writer.WriteStartObject();
@@ -90,14 +103,6 @@ internal sealed class RecordFactory
         {
             case Post:
                 WritePost(did);
-                break;
-            case Like:
-            case Repost:
-                WriteStrongRef("subject", PickPost(did, recordKey));
-                break;
-            case Follow:
-            case Block:
-                _writer.WriteString("subject", PickDid(did));
                 break;
             case Profile:
                 _writer.WriteString("displayName", Sentence(1, 3));
@@ -136,6 +141,34 @@ internal sealed class RecordFactory
         _writer.WriteEndObject();
         _writer.Flush();
         return DagCborJson.FromJson(TrimBase64Padding(_json.WrittenSpan));
+    }
+
+    // The most frequent records are written straight to DAG-CBOR (keys in canonical order: $type, subject,
+    // createdAt; a strong ref's cid before uri), skipping the JSON round trip.
+    private byte[] MakeSubjectRecord(string collection, (string Uri, Cid Cid) post, string? did)
+    {
+        _cbor.ResetWrittenCount();
+        var writer = new DagCborWriter(_cbor);
+        writer.WriteMapHeader(3);
+        writer.WriteText("$type"u8);
+        writer.WriteText(collection);
+        writer.WriteText("subject"u8);
+        if (did is not null)
+        {
+            writer.WriteText(did);
+        }
+        else
+        {
+            writer.WriteMapHeader(2);
+            writer.WriteText("cid"u8);
+            writer.WriteText(post.Cid.ToString());
+            writer.WriteText("uri"u8);
+            writer.WriteText(post.Uri);
+        }
+
+        writer.WriteText("createdAt"u8);
+        writer.WriteText(_clock.NowText());
+        return _cbor.WrittenSpan.ToArray();
     }
 
     /// <summary>Remembers a created post so that later likes, reposts, replies and quotes can point at it.</summary>

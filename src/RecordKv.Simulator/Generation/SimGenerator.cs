@@ -367,8 +367,9 @@ internal sealed class SimGenerator
             Proof = MstProof.ForCommit(tree, mstOps),
         };
         Add(batch, pending);
-        if (emitted)
+        if (emitted && fault is null)
         {
+            // Only clean commits are repeated by the stale-rev fault, so that each repeat is one fault, not two.
             account.LastCommit = pending;
         }
     }
@@ -457,7 +458,7 @@ internal sealed class SimGenerator
     private void Add(List<PendingEvent> batch, PendingEvent pending)
     {
         batch.Add(pending);
-        if (pending.IsEmitted)
+        if (pending.IsEmitted && pending.Fault is null)
         {
             _lastEmitted = pending;
         }

@@ -145,4 +145,28 @@ public sealed class RepositoryTests
 
         Should.Throw<RepositoryFormatException>(() => Repository.Load(car)).Message.ShouldContain("Commit lacks");
     }
+
+    [Fact]
+    public void Load_CorruptedExports_ThrowOnlyRepositoryFormatException()
+    {
+        var car = File.ReadAllBytes(SharedFixtures.Path("real", "repos", "greenground.repo.car"));
+        var random = new Random(7);
+        for (var round = 0; round < 1000; round++)
+        {
+            var mutated = car.ToArray();
+            mutated[random.Next(mutated.Length)] ^= (byte)(1 << random.Next(8));
+            if (random.Next(4) == 0)
+            {
+                mutated = mutated[..random.Next(mutated.Length)];
+            }
+
+            try
+            {
+                Repository.Load(mutated);
+            }
+            catch (RepositoryFormatException)
+            {
+            }
+        }
+    }
 }

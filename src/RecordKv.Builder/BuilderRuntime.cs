@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using RecordKv.Coordination;
+using RecordKv.Nats;
+using RecordKv.Nats.JetStream;
+
+namespace RecordKv.Builder;
+
+/// <summary>
+/// One running builder: its NATS connection, store, identity resolver, and a worker per partition it consumes.
+/// Partitions come from leases (<see cref="RunLeasedAsync"/>) or are started explicitly (<see cref="StartPartition"/>).
+/// </summary>
+public sealed class BuilderRuntime : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<int, (CancellationTokenSource Stop, Task Run)> _partitions = new();
+    private readonly NatsConnection _connection;
+    private readonly BuilderOptions _options;
+    private readonly RecordKvStore _recordKvStore;
+    private readonly AtprotoHttp _http;
+    private readonly ILogger _logger;
+
+    private BuilderRuntime(NatsConnection connection, BuilderOptions options, RecordKvStore recordKvStore, ILoggerFactory loggerFactory)
+    {
+        _connection = connection;
+        _options = options;
+        _recordKvStore = recordKvStore;
+        _logger = loggerFactory.CreateLogger("RecordKv.Builder");
+        _http = new AtprotoHttp(options, _logger);
+        Store = new BuilderStore(recordKvStore.Records, recordKvStore.Repos, recordKvStore.Identities, recordKvStore.Partitioner);
+        Identities = new IdentityResolver(options, _http, Store, _logger);
+        Resyncer = new RepoResyncer(options, Store, Identities, _http, Metrics, _logger);
+        Processor = new EventProcessor(options, Store, Identities, Resyncer, Metrics, _logger);
+        InstanceId = string.IsNullOrEmpty(options.InstanceId) ? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40] : options.InstanceId;
+    }
+
+    /// <summary>Counters of this builder.</summary>
+    public BuilderMetrics Metrics { get; } = new();
+
+    /// <summary>This builder's member id in the partition leases.</summary>
+    public string InstanceId { get; }
+
+    /// <summary>The partitions this builder is consuming now.</summary>
+    public IReadOnlyCollection<int> Partitions => [.. _partitions.Keys];
+
+    internal BuilderStore Store { get; }
+
+    internal IdentityResolver Identities { get; }
+
+    internal RepoResyncer Resyncer { get; }
+
+    internal EventProcessor Processor { get; }
+
+    internal NatsJetStreamContext JetStream => _recordKvStore.JetStream;
+
+    /// <summary>Connects and binds (creating when missing) the stream and buckets; no partition is consumed yet.</summary>
+    public static async Task<BuilderRuntime> StartAsync(BuilderOptions options, NatsOptions natsOptions, RecordKvStoreOptions storeOptions, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var connection = await NatsConnection.ConnectAsync(natsOptions, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var store = await RecordKvStore.OpenAsync(connection, storeOptions, loggerFactory.CreateLogger("RecordKv.Coordination"), cancellationToken).ConfigureAwait(false);
+            return new BuilderRuntime(connection, options, store, loggerFactory);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes this builder's fair share of partition leases and consumes exactly the partitions it holds until
+    /// cancelled; a lost lease stops its partition's consumer at once.
+    /// </summary>
+    public async Task RunLeasedAsync(CancellationToken cancellationToken)
+    {
+        var leases = new PartitionLeases(
+            _recordKvStore.Control,
+            new PartitionLeasesOptions
+            {
+                KeyPrefix = "builder",
+                MemberId = InstanceId,
+                PartitionCount = _recordKvStore.PartitionCount,
+                Lease = new KvLeaseOptions { Ttl = _options.LeaseTtl, RenewInterval = _options.LeaseRenewInterval },
+            },
+            _logger);
+        await using (leases.ConfigureAwait(false))
+        {
+            await leases.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await foreach (var change in leases.Changes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (change.Gained)
+                    {
+                        StartPartition(change.Partition, change.Lease);
+                    }
+                    else
+                    {
+                        Log.PartitionLost(_logger, change.Partition);
+                        await StopPartitionAsync(change.Partition).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                foreach (var partition in _partitions.Keys)
+                {
+                    await StopPartitionAsync(partition).ConfigureAwait(false);
+                }
+
+                await leases.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Starts consuming a partition (no-op when already consuming it); it stops when <paramref name="lease"/> is cancelled.</summary>
+    public void StartPartition(int partition, CancellationToken lease = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, _recordKvStore.PartitionCount);
+        _partitions.GetOrAdd(partition, p =>
+        {
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(lease);
+            var worker = new PartitionWorker(p, _options, _recordKvStore.Names, JetStream, Processor, _logger);
+            return (stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
+        });
+    }
+
+    /// <summary>Stops consuming a partition (its lease was lost or released) and waits for its lanes to stop.</summary>
+    public async Task StopPartitionAsync(int partition)
+    {
+        if (_partitions.TryRemove(partition, out var running))
+        {
+            await running.Stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await running.Run.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            running.Stop.Dispose();
+        }
+    }
+
+    /// <summary>Stops every partition and closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var partition in _partitions.Keys)
+        {
+            await StopPartitionAsync(partition).ConfigureAwait(false);
+        }
+
+        _http.Dispose();
+        Metrics.Dispose();
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+}

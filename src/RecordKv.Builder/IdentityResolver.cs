@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using RecordKv.Atproto.Identity;
+using RecordKv.Contracts;
+
+namespace RecordKv.Builder;
+
+/// <summary>
+/// Resolves DIDs (<c>did:plc</c> through the PLC directory, <c>did:web</c> through the host's well-known document)
+/// with a bounded in-memory cache with a TTL over the shared <c>identity</c> bucket.
+/// </summary>
+internal sealed class IdentityResolver
+{
+    private readonly BuilderOptions _options;
+    private readonly AtprotoHttp _http;
+    private readonly BuilderStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, ResolvedIdentity> _cache = new(StringComparer.Ordinal);
+
+    public IdentityResolver(BuilderOptions options, AtprotoHttp http, BuilderStore store, ILogger logger, TimeProvider? time = null)
+    {
+        _options = options;
+        _http = http;
+        _store = store;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Returns the DID's document: cached unless <paramref name="refresh"/> or expired.</summary>
+    public async Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (!refresh)
+        {
+            if (_cache.TryGetValue(did, out var cached) && now - cached.FetchedAt < _options.IdentityCacheTtl)
+            {
+                return cached;
+            }
+
+            var stored = await ReadStoredAsync(did, cancellationToken).ConfigureAwait(false);
+            if (stored is not null && now - stored.FetchedAt < _options.IdentityCacheTtl)
+            {
+                Remember(did, stored);
+                return stored;
+            }
+        }
+
+        var uri = DocumentUri(_options, did, out var hostHeader);
+        var json = await _http.GetAsync(uri, DidDocument.MaxDocumentBytes, cancellationToken, hostHeader).ConfigureAwait(false)
+            ?? throw new IdentityException(did, "the DID document was not found");
+        DidDocument document;
+        try
+        {
+            document = DidDocument.Parse(json);
+        }
+        catch (Exception exception) when (exception is DidDocumentException or FormatException or System.Text.Json.JsonException)
+        {
+            throw new IdentityException(did, $"the DID document is invalid: {exception.Message}", exception);
+        }
+
+        if (!string.Equals(document.Id, did, StringComparison.Ordinal))
+        {
+            throw new IdentityException(did, $"the DID document is for {document.Id}");
+        }
+
+        var resolved = new ResolvedIdentity(document, now);
+        Remember(did, resolved);
+        await _store.Identities.PutAsync(RecordStoreKeys.RepoKeyFor(did), json, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Log.IdentityResolved(_logger, did, document.PdsEndpoint?.ToString(), refresh);
+        return resolved;
+    }
+
+    /// <summary>Forgets the cached document so the next resolution fetches it.</summary>
+    public void Invalidate(string did) => _cache.TryRemove(did, out _);
+
+    private async Task<ResolvedIdentity?> ReadStoredAsync(string did, CancellationToken cancellationToken)
+    {
+        var entry = await _store.Identities.GetAsync(RecordStoreKeys.RepoKeyFor(did), cancellationToken).ConfigureAwait(false);
+        if (entry is null || entry.Value.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new ResolvedIdentity(DidDocument.Parse(entry.Value.Span), entry.Created);
+        }
+        catch (Exception exception) when (exception is DidDocumentException or FormatException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private void Remember(string did, ResolvedIdentity identity)
+    {
+        if (_cache.Count >= _options.IdentityCacheSize)
+        {
+            // A crude bound: drop an arbitrary tenth. Cheap, and the identity bucket still serves the dropped ones.
+            var drop = Math.Max(1, _options.IdentityCacheSize / 10);
+            foreach (var key in _cache.Keys)
+            {
+                if (drop-- <= 0)
+                {
+                    break;
+                }
+
+                _cache.TryRemove(key, out _);
+            }
+        }
+
+        _cache[did] = identity;
+    }
+
+    /// <summary>Where a DID's document lives.</summary>
+    internal static Uri DocumentUri(BuilderOptions options, string did, out string? hostHeader)
+    {
+        hostHeader = null;
+        if (did.StartsWith("did:plc:", StringComparison.Ordinal))
+        {
+            return new Uri($"{options.PlcDirectory.TrimEnd('/')}/{did}");
+        }
+
+        if (did.StartsWith("did:web:", StringComparison.Ordinal))
+        {
+            var host = did["did:web:".Length..];
+            if (host.Length == 0 || host.Contains(':', StringComparison.Ordinal))
+            {
+                throw new IdentityException(did, "did:web with a path is not supported by atproto");
+            }
+
+            host = host.Replace("%3A", ":", StringComparison.OrdinalIgnoreCase);
+            if (options.DidWebGateway is { } gateway)
+            {
+                hostHeader = host;
+                return new Uri($"{gateway.TrimEnd('/')}/.well-known/did.json");
+            }
+
+            var hostName = host.Split(':')[0];
+            var loopback = hostName is "localhost" or "127.0.0.1" || hostName.EndsWith(".localhost", StringComparison.Ordinal);
+            var scheme = options.AllowHttpDidWebOnLoopback && loopback ? "http" : "https";
+            if (!Uri.TryCreate($"{scheme}://{host}/.well-known/did.json", UriKind.Absolute, out var uri))
+            {
+                throw new IdentityException(did, "the did:web host is not a valid host name");
+            }
+
+            return uri;
+        }
+
+        throw new IdentityException(did, "only did:plc and did:web are supported");
+    }
+}

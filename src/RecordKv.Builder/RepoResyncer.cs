@@ -1,0 +1,183 @@
+using Microsoft.Extensions.Logging;
+using RecordKv.Atproto.Repo;
+
+namespace RecordKv.Builder;
+
+/// <summary>
+/// Brings a repository's records in the store to its PDS's current state: getRepo, full verification (MST, record
+/// hashes, signature with the resolved key, refreshed once), creates/updates and deletes, then the repo state.
+/// </summary>
+internal sealed class RepoResyncer
+{
+    private readonly BuilderOptions _options;
+    private readonly BuilderStore _store;
+    private readonly IdentityResolver _identities;
+    private readonly AtprotoHttp _http;
+    private readonly BuilderMetrics _metrics;
+    private readonly CollectionFilter _filter;
+    private readonly ILogger _logger;
+
+    public RepoResyncer(BuilderOptions options, BuilderStore store, IdentityResolver identities, AtprotoHttp http, BuilderMetrics metrics, ILogger logger)
+    {
+        _options = options;
+        _store = store;
+        _identities = identities;
+        _http = http;
+        _metrics = metrics;
+        _logger = logger;
+        _filter = new CollectionFilter(options.Collections);
+    }
+
+    /// <summary>Resyncs one repository; false (logged, counted, state left desynchronized) when it cannot.</summary>
+    /// <param name="did">The repository.</param>
+    /// <param name="reason">Why (for the log).</param>
+    /// <param name="fallbackPds">Where to fetch when the DID document names no PDS (backfill's host).</param>
+    /// <param name="cancellationToken">Stops the resync; the state stays desynchronized and a later event retries.</param>
+    public async Task<bool> ResyncAsync(string did, string reason, Uri? fallbackPds, CancellationToken cancellationToken)
+    {
+        var state = await _store.GetRepoStateAsync(did, cancellationToken).ConfigureAwait(false) ?? new RepoState();
+        try
+        {
+            var (written, deleted, repository, pds) = await ResyncWithRetriesAsync(did, state, fallbackPds, cancellationToken).ConfigureAwait(false);
+            var collections = new List<string>(state.Collections);
+            foreach (var collection in repository.GetCollections())
+            {
+                if (!collections.Contains(collection))
+                {
+                    collections.Add(collection);
+                }
+            }
+
+            var next = state with
+            {
+                Rev = repository.Rev,
+                Data = repository.DataCid.ToString(),
+                Commit = repository.CommitCid.ToString(),
+                SyncState = RepoSyncStates.Synchronized,
+                Pds = pds,
+                Collections = collections,
+            };
+            await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
+            _metrics.ResyncDone(written + deleted);
+            Log.Resynced(_logger, did, reason, written, deleted, repository.Rev);
+            return true;
+        }
+        catch (Exception exception) when (exception is AtprotoHttpException or IdentityException or FormatException or ResyncException)
+        {
+            _metrics.Rejected(exception is ResyncException { RepositoryUnavailable: true } ? RejectionReasons.RepoUnavailable : RejectionReasons.ResyncFailed);
+            Log.ResyncFailed(_logger, did, exception.Message);
+            if (state.SyncState != RepoSyncStates.Desynchronized)
+            {
+                await _store.PutRepoStateAsync(did, state with { SyncState = RepoSyncStates.Desynchronized }, cancellationToken).ConfigureAwait(false);
+            }
+
+            return false;
+        }
+    }
+
+    // A CAR cut short by the network (or a PDS hiccup) is worth fetching again before giving up.
+    private async Task<(int Written, int Deleted, Repository Repository, string Pds)> ResyncWithRetriesAsync(string did, RepoState state, Uri? fallbackPds, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ResyncCoreAsync(did, state, fallbackPds, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FormatException) when (attempt < _options.HttpAttempts)
+            {
+                await Task.Delay(_options.HttpRetryDelay * attempt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<(int Written, int Deleted, Repository Repository, string Pds)> ResyncCoreAsync(string did, RepoState state, Uri? fallbackPds, CancellationToken cancellationToken)
+    {
+        var identity = await _identities.ResolveAsync(did, refresh: false, cancellationToken).ConfigureAwait(false);
+        var pds = identity.Document.PdsEndpoint ?? fallbackPds ?? throw new ResyncException($"{did}: the DID document names no PDS");
+        var uri = new Uri(pds, $"/xrpc/com.atproto.sync.getRepo?did={Uri.EscapeDataString(did)}");
+        var car = await _http.GetAsync(uri, _options.MaxRepoBytes, cancellationToken).ConfigureAwait(false)
+            ?? throw new ResyncException($"{did}: {pds} does not serve the repository (not found or inactive)", repositoryUnavailable: true);
+        var repository = Repository.Load(car);
+        if (repository.Did != did)
+        {
+            throw new ResyncException($"{did}: getRepo returned the repository of {repository.Did}");
+        }
+
+        if (identity.Document.SigningKey is not { } signingKey || !repository.VerifySignature(signingKey))
+        {
+            identity = await _identities.ResolveAsync(did, refresh: true, cancellationToken).ConfigureAwait(false);
+            if (identity.Document.SigningKey is not { } freshKey || !repository.VerifySignature(freshKey))
+            {
+                throw new ResyncException($"{did}: the repository's commit signature does not verify with the account's key");
+            }
+        }
+
+        var visible = state.IsActive || !_options.HideInactiveAccounts;
+        var collections = new List<string>(state.Collections);
+        foreach (var collection in repository.GetCollections())
+        {
+            if (!collections.Contains(collection))
+            {
+                collections.Add(collection);
+            }
+        }
+
+        // With no repo state the store knows nothing of the DID's collections: scan its partition for strays.
+        var existing = await _store.ListRecordsAsync(did, state.Rev is null && state.Collections.Count == 0 ? null : collections, cancellationToken).ConfigureAwait(false);
+        var tasks = new List<Task>();
+        var written = 0;
+        var rev = repository.Rev ?? "";
+        if (visible)
+        {
+            foreach (var record in repository.Records)
+            {
+                if (_filter.Includes(record.Collection))
+                {
+                    tasks.Add(_store.PutRecordAsync(did, record.Collection, record.RecordKey, record.Cid, rev, record.Data.Span, cancellationToken));
+                    written++;
+                }
+
+                if (tasks.Count >= 256)
+                {
+                    await Task.WhenAll(tasks).ConfigureAwait(false);
+                    tasks.Clear();
+                }
+            }
+        }
+
+        var deleted = 0;
+        foreach (var (key, id) in existing)
+        {
+            if (visible && _filter.Includes(id.Collection) && repository.TryGetRecord(id.Collection, id.RecordKey, out _))
+            {
+                continue;
+            }
+
+            tasks.Add(_store.Records.DeleteAsync(key, cancellationToken: cancellationToken));
+            deleted++;
+            if (tasks.Count >= 256)
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+                tasks.Clear();
+            }
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return (written, deleted, repository, pds.ToString());
+    }
+
+    /// <summary>Deletes every record the store holds for a DID (account deleted or hidden); returns how many.</summary>
+    public async Task<int> RemoveAllRecordsAsync(string did, RepoState? state, CancellationToken cancellationToken)
+    {
+        var existing = await _store.ListRecordsAsync(did, state is { Collections.Count: > 0 } ? state.Collections : null, cancellationToken).ConfigureAwait(false);
+        var tasks = new List<Task>(existing.Count);
+        foreach (var (key, _) in existing)
+        {
+            tasks.Add(_store.Records.DeleteAsync(key, cancellationToken: cancellationToken));
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return existing.Count;
+    }
+}

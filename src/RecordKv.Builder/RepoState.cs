@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace RecordKv.Builder;
+
+/// <summary>The repo bucket value of one repository: the commit point of the builder for that DID.</summary>
+public sealed record RepoState
+{
+    /// <summary>The revision of the last applied commit, or <c>null</c> when none is known.</summary>
+    [JsonPropertyName("rev")]
+    public string? Rev { get; init; }
+
+    /// <summary>The MST root of the last applied commit.</summary>
+    [JsonPropertyName("data")]
+    public string? Data { get; init; }
+
+    /// <summary>The CID of the last applied commit.</summary>
+    [JsonPropertyName("commit")]
+    public string? Commit { get; init; }
+
+    /// <summary>The account status: <c>active</c>, <c>deleted</c>, <c>deactivated</c>, <c>takendown</c>, ...</summary>
+    [JsonPropertyName("status")]
+    public string Status { get; init; } = RepoStatuses.Active;
+
+    /// <summary><c>synchronized</c>, <c>desynchronized</c> or <c>resyncing</c>.</summary>
+    [JsonPropertyName("syncState")]
+    public string SyncState { get; init; } = RepoSyncStates.Synchronized;
+
+    /// <summary>The PDS endpoint from the DID document, when known.</summary>
+    [JsonPropertyName("pds")]
+    public string? Pds { get; init; }
+
+    /// <summary>Collections the repository has (or had) records in: a superset, used to list its keys.</summary>
+    [JsonPropertyName("collections")]
+    public IReadOnlyList<string> Collections { get; init; } = [];
+
+    /// <summary>Whether the account's records are visible.</summary>
+    [JsonIgnore]
+    public bool IsActive => Status == RepoStatuses.Active;
+}
