@@ -8,7 +8,7 @@
 #   --relay URL      RECORDKV_RELAY    firehose relay host (no fallback when given); default wss://bsky.network with fallback
 #   --plc URL        RECORDKV_PLC      PLC directory (default https://plc.directory; the simulator's own with --sim)
 #   --sim            RECORDKV_SIM=1    use the built-in simulator (recordkv sim)
-#   --sim-rate N     RECORDKV_SIM_RATE simulator events per second (default 200)
+#   --sim-rate N     RECORDKV_SIM_RATE simulator events per second (default 200); RECORDKV_SIM_PORT its port (2470)
 #   --data DIR       RECORDKV_DATA     state directory (default ./.recordkv): NATS store, logs
 #   --port N         RECORDKV_PORT     port of the nats-server started here (default 4222)
 #   --no-build       RECORDKV_NO_BUILD=1  skip dotnet build
@@ -21,6 +21,7 @@ relay="${RECORDKV_RELAY:-}"
 plc="${RECORDKV_PLC:-}"
 sim="${RECORDKV_SIM:-0}"
 sim_rate="${RECORDKV_SIM_RATE:-200}"
+sim_port="${RECORDKV_SIM_PORT:-2470}"
 data="${RECORDKV_DATA:-$root/.recordkv}"
 port="${RECORDKV_PORT:-4222}"
 no_build="${RECORDKV_NO_BUILD:-0}"
@@ -68,7 +69,6 @@ wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null &
 if [ -z "$server" ]; then
   cat >"$data/nats.conf" <<CONF
 listen: 127.0.0.1:$port
-http: 127.0.0.1:8222
 max_payload: 8MB
 jetstream {
   store_dir: "$data/nats"
@@ -80,7 +80,7 @@ CONF
   pids+=($!)
   wait_port 127.0.0.1 "$port" || { say "nats-server did not start: see $data/logs/nats-server.log"; exit 1; }
   server="nats://127.0.0.1:$port"
-  say "nats-server on $server (store $data/nats, monitoring http://127.0.0.1:8222)"
+  say "nats-server on $server (store $data/nats)"
 fi
 
 if [ "$sim" != 1 ] && [ -z "$relay" ]; then
@@ -93,11 +93,11 @@ if [ "$sim" != 1 ] && [ -z "$relay" ]; then
 fi
 
 if [ "$sim" = 1 ]; then
-  dotnet "$(dll RecordKv.Cli recordkv)" sim --port 2470 --rate "$sim_rate" >"$data/logs/sim.log" 2>&1 &
+  dotnet "$(dll RecordKv.Cli recordkv)" sim --port "$sim_port" --rate "$sim_rate" >"$data/logs/sim.log" 2>&1 &
   pids+=($!)
-  wait_port 127.0.0.1 2470 || { say "the simulator did not start: see $data/logs/sim.log"; exit 1; }
-  relay="ws://127.0.0.1:2470"
-  plc="${plc:-http://127.0.0.1:2470}"
+  wait_port 127.0.0.1 "$sim_port" || { say "the simulator did not start: see $data/logs/sim.log"; exit 1; }
+  relay="ws://127.0.0.1:$sim_port"
+  plc="${plc:-http://127.0.0.1:$sim_port}"
   say "simulator on $relay"
 fi
 plc="${plc:-https://plc.directory}"
