@@ -121,6 +121,13 @@ run.sh: up. In another terminal:
 Ctrl-C stops everything; ./run.sh again resumes.
 MSG
 # Stay until Ctrl-C or until a service exits on its own.
-wait -n "${pids[@]}" || true
-say "a process exited; see $data/logs"
+rc=0
+wait -n "${pids[@]}" || rc=$?
+# Ctrl-C reaches the whole foreground process group: a child ending by SIGINT/SIGTERM (130/143, or .NET's 0 after a
+# graceful stop on a signal) is the interrupt, not a failure.
+if [ "$rc" -eq 130 ] || [ "$rc" -eq 143 ] || [ "$rc" -eq 0 ]; then
+  stop_all
+  exit 130
+fi
+say "a process exited with status $rc; see $data/logs"
 exit 1
