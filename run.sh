@@ -49,7 +49,14 @@ stop_all() {
   if [ ${#pids[@]} -gt 0 ]; then
     say "stopping ${#pids[@]} processes"
     # Services first (newest first), nats-server last, so they can release leases and save cursors.
-    for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; wait "${pids[$i]}" 2>/dev/null || true; done
+    # A process still running 20 s after SIGTERM is killed, so nothing is left behind.
+    for ((i=${#pids[@]}-1; i>=0; i--)); do
+      local pid="${pids[$i]}"
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      if kill -0 "$pid" 2>/dev/null; then say "process $pid did not stop in 20 s: killing it"; kill -KILL "$pid" 2>/dev/null || true; fi
+      wait "$pid" 2>/dev/null || true
+    done
   fi
   say "stopped"
 }
