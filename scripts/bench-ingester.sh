@@ -82,7 +82,7 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 sim_port="$(free_port)"
 dotnet "$cli" sim --port "$sim_port" --rate 0 --events "$events" --accounts 500 --records-per-account 1 --linger 3600 > "$work/sim1.log" 2>&1 &
 pids+=($!)
-until curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d.get("generationComplete", d.get("complete", False)) else 1)'; do sleep 0.2; done
+until curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d.get("generationComplete", False) else 1)' 2>/dev/null; do sleep 0.2; done
 run_case backlog "$sim_port" "--cursor 0" "bk"
 
 # Live: the ingester follows the simulator generating at full speed (bounded by the simulator's signing rate).

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,9 +37,11 @@ public static class RecordKvServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             var settings = provider.GetRequiredService<IOptions<RecordKvNatsSettings>>().Value;
+            // Nats:Servers is a list (Nats:Servers:0, …) or one comma-separated value (RECORDKV_Nats__Servers=a,b).
+            var scalar = settings.Servers.Length == 0 ? provider.GetRequiredService<IConfiguration>()[RecordKvNatsSettings.SectionName + ":Servers"] : null;
             return new NatsOptions
             {
-                Servers = settings.ServerList(),
+                Servers = scalar is null ? settings.ServerList() : new RecordKvNatsSettings { Servers = [scalar] }.ServerList(),
                 Name = settings.Name ?? connectionName,
                 User = settings.User,
                 Password = settings.Password,
