@@ -20,6 +20,11 @@ internal static class CliApplication
         root.Options.Add(VerboseOption);
         root.Subcommands.Add(RepoCommands.Build());
         root.Subcommands.Add(SimCommand.Build());
+        foreach (var command in StoreCommands.Build())
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 
