@@ -59,6 +59,10 @@ public sealed class NatsReconnectTests
 
         await server.RestartAsync(kill: true, token);
         await TestWait.UntilAsync(() => publisher.State == NatsConnectionState.Connected && subscriber.State == NatsConnectionState.Connected && states.Contains(NatsConnectionState.Disconnected), token, "both clients to reconnect");
+
+        // The subscriber's SUBs are on the wire before it reports Connected, but the server reads each client on its
+        // own; a round trip on the subscriber's connection proves the server has them before anything is published.
+        await subscriber.PingAsync(token);
         await stopPublishing.CancelAsync();
         await stream;
         for (var i = 0; i < 100; i++)
