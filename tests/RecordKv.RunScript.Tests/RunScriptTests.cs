@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using RecordKv.Cli;
@@ -52,6 +53,7 @@ public sealed partial class RunScriptTests : IAsyncLifetime
         like.GetProperty("op").GetString().ShouldBe("put");
         like.GetProperty("uri").GetString()!.ShouldContain("/app.bsky.feed.like/");
         await WaitForLikeIndexAsync(first, deadline.Token);
+        await CheckStatusAsync(deadline.Token);
 
         var savedCursor = await StopWithCtrlCAsync(first, started, deadline.Token);
         savedCursor.ShouldBeGreaterThan(0);
@@ -126,6 +128,25 @@ public sealed partial class RunScriptTests : IAsyncLifetime
         }, "entries in the like indexer's bucket", cancellationToken);
     }
 
+    /// <summary><c>recordkv status</c> on the running stack names the buckets, the indexer's consumers, the ingest cursor and its lag behind the simulator, and the repositories' sync states.</summary>
+    private async Task CheckStatusAsync(CancellationToken cancellationToken)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await CliApplication.RunAsync(["status", "--repo-scan-limit", "500", "--server", _setup.NatsUrl], output, error, cancellationToken);
+        var status = output.ToString();
+        exitCode.ShouldBe(0, error.ToString());
+        status.ShouldContain("bucket record");
+        status.ShouldContain($"bucket {LikeIndexKeys.DefaultBucket}");
+        status.ShouldContain("consumer like-indexer-");
+        var ingest = IngestPattern().Match(status);
+        ingest.Success.ShouldBeTrue(status);
+        ingest.Groups["source"].Value.ShouldBe($"127.0.0.1:{_setup.SimulatorPort}");
+        long.Parse(ingest.Groups["head"].ValueSpan, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)
+            .ShouldBeGreaterThanOrEqualTo(long.Parse(ingest.Groups["cursor"].ValueSpan, NumberStyles.AllowThousands, CultureInfo.InvariantCulture));
+        status.ShouldContain("repositories (sync state): ");
+    }
+
     /// <summary>Ctrl-C, then checks that run.sh and every process it started are gone; returns the cursor the ingester stopped at.</summary>
     private async Task<long> StopWithCtrlCAsync(RunScriptProcess run, IReadOnlyDictionary<string, int> started, CancellationToken cancellationToken)
     {
@@ -172,6 +193,9 @@ public sealed partial class RunScriptTests : IAsyncLifetime
             }
         }
     }
+
+    [GeneratedRegex(@"ingest (?<source>\S+): cursor (?<cursor>[\d,]+) \(saved \d+s ago\)  relay head (?<head>[\d,]+)  lag [\d,]+ events")]
+    private static partial Regex IngestPattern();
 
     [GeneratedRegex(@"starting after cursor (\d+)")]
     private static partial Regex ResumedPattern();
