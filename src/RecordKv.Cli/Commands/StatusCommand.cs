@@ -111,7 +111,13 @@ internal static class StatusCommand
         var control = await kv.GetBucketAsync(controlBucket, cancellationToken).ConfigureAwait(false);
         text.AppendLine("control:");
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var controlKeys = new SortedSet<string>(StringComparer.Ordinal);
         await foreach (var key in control.GetKeysAsync(">", cancellationToken).ConfigureAwait(false))
+        {
+            controlKeys.Add(key);
+        }
+
+        foreach (var key in controlKeys)
         {
             var entry = await control.GetAsync(key, cancellationToken).ConfigureAwait(false);
             if (entry is null || entry.Operation != NatsKvOperation.Put)
@@ -201,7 +207,10 @@ internal static class StatusCommand
         }
 
         var lag = Math.Max(0, h.Seq - cursor);
-        var time = h.Time is { } t ? string.Create(inv, $", head event {(DateTimeOffset.UtcNow - t).TotalSeconds:0.0}s old") : string.Empty;
+        // A live relay stamps events with the time now; the simulator's clock is synthetic, so an age there means nothing.
+        var time = h.Time is not { } t ? string.Empty
+            : Math.Abs((DateTimeOffset.UtcNow - t).TotalHours) < 24 ? string.Create(inv, $", head event {(DateTimeOffset.UtcNow - t).TotalSeconds:0.0}s old")
+            : string.Create(inv, $", head event stamped {t:yyyy-MM-ddTHH:mm:ssZ}");
         return line + string.Create(inv, $"  relay head {h.Seq:N0}  lag {lag:N0} events{time}");
     }
 }
