@@ -20,6 +20,21 @@ public sealed class NatsConfigTests
         output.ShouldContain("is valid");
     }
 
+    [Theory]
+    [InlineData("nats/single.conf")]
+    [InlineData("nats/cluster-node1.conf")]
+    [InlineData("nats/cluster-node2.conf")]
+    [InlineData("nats/cluster-node3.conf")]
+    [InlineData("docker/nats.conf")]
+    public void DeployConfig_Each_RaisesMaxPayloadAndLimitsJetStream(string file)
+    {
+        var config = File.ReadAllText(Path.Combine(SharedFixtures.RepositoryRoot, "deploy", file));
+
+        config.ShouldContain("max_payload: 8MB", customMessage: "firehose frames up to 5 MiB must fit");
+        config.ShouldContain("jetstream {");
+        config.ShouldContain("max_file_store:");
+    }
+
     [Fact]
     public async Task NatsServerTest_BrokenConfig_Rejected()
     {
