@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text;
+using RecordKv.Atproto.Cids;
 
 namespace RecordKv.Atproto.Mst;
 
@@ -16,7 +17,7 @@ public static class MstKey
     public static int Height(ReadOnlySpan<byte> key)
     {
         Span<byte> hash = stackalloc byte[32];
-        MstKeyHash.Hash(key, hash);
+        Sha256.Hash(key, hash);
         var zeroBits = 0;
         foreach (var b in hash)
         {
