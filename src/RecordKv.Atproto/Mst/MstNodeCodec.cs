@@ -80,7 +80,7 @@ internal static class MstNodeCodec
         try
         {
             var reader = new DagCborReader(block);
-            if (reader.PeekType() != CborValueType.Map || reader.ReadMapHeader() != 2)
+            if (reader.ReadMapHeader() != 2)
             {
                 Fail(cid, "a node is a map of exactly two fields, e and l");
             }
@@ -141,11 +141,6 @@ internal static class MstNodeCodec
 
     private static MstNodeEntry[] ReadEntries(Cid cid, ref DagCborReader reader, int blockLength, ref int layer)
     {
-        if (reader.PeekType() != CborValueType.Array)
-        {
-            Fail(cid, $"the field e is not an array (offset {reader.BytesConsumed})");
-        }
-
         var count = reader.ReadArrayHeader();
         if (count > blockLength / MinEntryLength)
         {
@@ -157,7 +152,7 @@ internal static class MstNodeCodec
         var previousLength = 0;
         for (var i = 0; i < count; i++)
         {
-            if (reader.PeekType() != CborValueType.Map || reader.ReadMapHeader() != 4)
+            if (reader.ReadMapHeader() != 4)
             {
                 Fail(cid, $"entry {i} is not a map of exactly four fields, k, p, t and v");
             }
@@ -177,6 +172,13 @@ internal static class MstNodeCodec
                 Fail(cid, $"entry {i} has a key of {keyLength} bytes (the limit is {MstKey.MaxLength})");
             }
 
+            // The key shares its first prefix bytes with the previous one, so it sorts after it exactly when its
+            // suffix sorts after the rest of the previous key (ASCII: byte order is ordinal order).
+            if (i > 0 && suffix.SequenceCompareTo(keyBuffer[(int)prefix..previousLength]) <= 0)
+            {
+                Fail(cid, $"entry {i} key '{Encoding.Latin1.GetString(keyBuffer[..(int)prefix])}{Encoding.Latin1.GetString(suffix)}' does not sort after '{entries[i - 1].Key}'");
+            }
+
             suffix.CopyTo(keyBuffer[(int)prefix..]);
             ReadFieldName(cid, ref reader, (byte)'t');
             var right = ReadLinkOrNull(ref reader);
@@ -191,10 +193,6 @@ internal static class MstNodeCodec
 
             // Valid keys are ASCII, so Latin-1 maps each byte to the same char.
             var key = Encoding.Latin1.GetString(keyBytes);
-            if (i > 0 && string.CompareOrdinal(key, entries[i - 1].Key) <= 0)
-            {
-                Fail(cid, $"entry {i} key '{key}' does not sort after '{entries[i - 1].Key}'");
-            }
 
             var height = MstKey.Height(keyBytes);
             if (layer < 0)
