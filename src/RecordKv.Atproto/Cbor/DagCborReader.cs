@@ -31,6 +31,9 @@ public ref struct DagCborReader
     private const ulong CidTag = 42;
     private const int CidLinkLength = 1 + Cid.EncodedLength;
 
+    // 0xd8 0x2a (tag 42), 0x58 0x25 (a byte string of 37 bytes).
+    private const uint CanonicalLinkHead = 0xd82a5825;
+
     private readonly ReadOnlySpan<byte> _data;
     private readonly int _maxDepth;
     private readonly int _maxContainerLength;
@@ -132,9 +135,14 @@ public ref struct DagCborReader
 
         var length = ReadLength(start, MajorText);
         var text = _data.Slice(_position, length);
-        if (!Utf8.IsValid(text))
+
+        // One-letter ASCII keys (MST nodes are made of them) need neither the UTF-8 validator nor the general compare.
+        if (length != 1 || text[0] >= 0x80)
         {
-            CborThrow.InvalidUtf8(_position + FindInvalidUtf8(text));
+            if (!Utf8.IsValid(text))
+            {
+                CborThrow.InvalidUtf8(_position + FindInvalidUtf8(text));
+            }
         }
 
         if (isKey)
@@ -239,6 +247,25 @@ public ref struct DagCborReader
 
     /// <summary>Reads a CID link: tag 42 over a byte string of 0x00 then the binary CID.</summary>
     public Cid ReadCid()
+    {
+        // Every link atproto writes has the same five-byte head (tag 42, a 37-byte string, the 0x00 prefix), and
+        // a match leaves nothing non-minimal to reject, so it skips the general header parsing.
+        var start = _position;
+        if (_data.Length - start >= 5 + Cid.EncodedLength
+            && BinaryPrimitives.ReadUInt32BigEndian(_data[start..]) == CanonicalLinkHead
+            && _data[start + 4] == 0x00
+            && Cid.TryRead(_data.Slice(start + 5, Cid.EncodedLength), out var fastCid, out _))
+        {
+            CheckNotKey(start);
+            _position = start + 5 + Cid.EncodedLength;
+            CompleteItem();
+            return fastCid;
+        }
+
+        return ReadCidSlow();
+    }
+
+    private Cid ReadCidSlow()
     {
         var start = BeginItem(MajorTag);
         var tag = ReadArgument(start);
@@ -477,7 +504,14 @@ public ref struct DagCborReader
     private void CheckKeyOrder(int keyItemStart, int keyStart, int keyLength)
     {
         ref var frame = ref _stack[_depth - 1];
-        if (frame.KeyStart >= 0)
+        if (frame.KeyStart >= 0 && frame.KeyLength == keyLength && keyLength == 1)
+        {
+            if (_data[frame.KeyStart] >= _data[keyStart])
+            {
+                CborThrow.KeyOrder(keyItemStart, _data[frame.KeyStart] == _data[keyStart], _data.Slice(keyStart, keyLength));
+            }
+        }
+        else if (frame.KeyStart >= 0)
         {
             var order = DagCborKeyOrder.Compare(
                 _data.Slice(frame.KeyStart, frame.KeyLength),

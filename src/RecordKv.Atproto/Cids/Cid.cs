@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 
 namespace RecordKv.Atproto.Cids;
 
@@ -153,7 +152,7 @@ public readonly struct Cid : IEquatable<Cid>, ISpanFormattable
         }
 
         Span<byte> digest = stackalloc byte[DigestLength];
-        SHA256.HashData(content, digest);
+        Sha256.Hash(content, digest);
         return new Cid((byte)codec, digest);
     }
 
@@ -167,7 +166,7 @@ public readonly struct Cid : IEquatable<Cid>, ISpanFormattable
     public bool Matches(ReadOnlySpan<byte> content)
     {
         Span<byte> digest = stackalloc byte[DigestLength];
-        SHA256.HashData(content, digest);
+        Sha256.Hash(content, digest);
         return !IsDefault && digest.SequenceEqual(Digest);
     }
 

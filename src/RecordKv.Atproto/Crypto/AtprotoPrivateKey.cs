@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using RecordKv.Atproto.Cids;
 
 namespace RecordKv.Atproto.Crypto;
 
@@ -105,8 +106,8 @@ public abstract class AtprotoPrivateKey : IDisposable
     /// <summary>Signs SHA-256 of <paramref name="data"/> into a 64-byte destination (low-S), allocating nothing.</summary>
     public void Sign(ReadOnlySpan<byte> data, Span<byte> signature)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(data, hash);
+        Span<byte> hash = stackalloc byte[Sha256.DigestLength];
+        Sha256.Hash(data, hash);
         SignHash(hash, signature);
     }
 

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using RecordKv.Atproto.Cids;
 
 namespace RecordKv.Atproto.Crypto;
 
@@ -35,8 +35,8 @@ public abstract partial class AtprotoPublicKey : IEquatable<AtprotoPublicKey>
     /// <summary>Verifies an atproto signature (64-byte r||s, low-S only) over SHA-256 of <paramref name="data"/>.</summary>
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(data, hash);
+        Span<byte> hash = stackalloc byte[Sha256.DigestLength];
+        Sha256.Hash(data, hash);
         return VerifyHash(hash, signature);
     }
 

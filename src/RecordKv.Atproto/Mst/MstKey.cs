@@ -1,11 +1,17 @@
+using System.Buffers;
 using System.Numerics;
 using System.Text;
+using RecordKv.Atproto.Cids;
 
 namespace RecordKv.Atproto.Mst;
 
 /// <summary>MST key rules: the layer ("height") a key lives on and which keys are allowed.</summary>
 public static class MstKey
 {
+    private const string AllowedChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~-:.";
+    private static readonly SearchValues<char> KeyChars = SearchValues.Create(AllowedChars);
+    private static readonly SearchValues<byte> KeyBytes = SearchValues.Create(Encoding.ASCII.GetBytes(AllowedChars));
+
     /// <summary>The longest key allowed, in bytes (keys are ASCII).</summary>
     public const int MaxLength = 1024;
 
@@ -16,7 +22,7 @@ public static class MstKey
     public static int Height(ReadOnlySpan<byte> key)
     {
         Span<byte> hash = stackalloc byte[32];
-        MstKeyHash.Hash(key, hash);
+        Sha256.Hash(key, hash);
         var zeroBits = 0;
         foreach (var b in hash)
         {
@@ -52,10 +58,27 @@ public static class MstKey
 
     /// <summary>Whether <paramref name="key"/> is a valid MST key: <c>collection/rkey</c>, both parts non-empty, at most
     /// <see cref="MaxLength"/> characters of <c>A-Z a-z 0-9 _ ~ - : .</c> apart from the single <c>/</c>.</summary>
-    public static bool IsValid(ReadOnlySpan<char> key) => IsValidCore(key);
+    public static bool IsValid(ReadOnlySpan<char> key)
+    {
+        var slash = key.IndexOf('/');
+        return key.Length <= MaxLength
+            && slash > 0
+            && slash < key.Length - 1
+            && key[..slash].IndexOfAnyExcept(KeyChars) < 0
+            && key[(slash + 1)..].IndexOfAnyExcept(KeyChars) < 0;
+    }
 
     /// <summary>Whether the ASCII bytes <paramref name="key"/> are a valid MST key (see <see cref="IsValid(ReadOnlySpan{char})"/>).</summary>
-    public static bool IsValid(ReadOnlySpan<byte> key) => IsValidCore(key);
+    public static bool IsValid(ReadOnlySpan<byte> key)
+    {
+        // Vectorized scans: every node read checks each of its keys.
+        var slash = key.IndexOf((byte)'/');
+        return key.Length <= MaxLength
+            && slash > 0
+            && slash < key.Length - 1
+            && key[..slash].IndexOfAnyExcept(KeyBytes) < 0
+            && key[(slash + 1)..].IndexOfAnyExcept(KeyBytes) < 0;
+    }
 
     /// <summary>Throws <see cref="MstKeyException"/> when <paramref name="key"/> is not a valid MST key.</summary>
     public static void Validate(string key)
@@ -66,40 +89,4 @@ public static class MstKey
             throw new MstKeyException(key, "not a valid MST key (collection/rkey, at most 1024 characters of A-Z a-z 0-9 _ ~ - : .)");
         }
     }
-
-    private static bool IsValidCore<T>(ReadOnlySpan<T> key)
-        where T : IBinaryInteger<T>
-    {
-        if (key.Length == 0 || key.Length > MaxLength)
-        {
-            return false;
-        }
-
-        var slash = -1;
-        for (var i = 0; i < key.Length; i++)
-        {
-            var c = int.CreateTruncating(key[i]);
-            if (c == '/')
-            {
-                if (slash >= 0)
-                {
-                    return false;
-                }
-
-                slash = i;
-            }
-            else if (!IsAllowedChar(c))
-            {
-                return false;
-            }
-        }
-
-        return slash > 0 && slash < key.Length - 1;
-    }
-
-    private static bool IsAllowedChar(int c) =>
-        (uint)(c - 'a') <= 'z' - 'a'
-        || (uint)(c - 'A') <= 'Z' - 'A'
-        || (uint)(c - '0') <= '9' - '0'
-        || c is '_' or '~' or '-' or ':' or '.';
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using RecordKv.Atproto.Cbor;
 using RecordKv.Atproto.Cids;
 
 namespace RecordKv.Atproto.Mst;
@@ -71,21 +72,33 @@ internal static class MstNodeCodec
 
     public static (int Layer, MstNode? Left, MstNodeEntry[] Entries) Decode(Cid cid, ReadOnlySpan<byte> block, int expectedLayer)
     {
-        var reader = new MstNodeReader(cid, block);
-        if (reader.ReadMapHeader() != 2)
+        // The DAG-CBOR reader enforces the encoding rules (shortest headers, definite lengths, canonical key order,
+        // tag-42 links); this method adds the node's fixed schema and the tree's rules on top.
+        int layer;
+        MstNodeEntry[] entries;
+        Cid? left;
+        try
         {
-            Fail(cid, "a node is a map of exactly two fields, e and l");
-        }
+            var reader = new DagCborReader(block);
+            if (reader.ReadMapHeader() != 2)
+            {
+                Fail(cid, "a node is a map of exactly two fields, e and l");
+            }
 
-        // Canonical DAG-CBOR orders the keys, so "e" always comes before "l".
-        reader.ReadFieldName('e');
-        var layer = expectedLayer;
-        var entries = ReadEntries(cid, ref reader, block.Length, ref layer);
-        reader.ReadFieldName('l');
-        var left = reader.ReadLinkOrNull();
-        if (!reader.IsAtEnd)
+            // Canonical DAG-CBOR orders the keys, so "e" always comes before "l".
+            ReadFieldName(cid, ref reader, (byte)'e');
+            layer = expectedLayer;
+            entries = ReadEntries(cid, ref reader, block.Length, ref layer);
+            ReadFieldName(cid, ref reader, (byte)'l');
+            left = ReadLinkOrNull(ref reader);
+            if (!reader.IsAtEnd)
+            {
+                Fail(cid, $"trailing bytes after the node at offset {reader.BytesConsumed}");
+            }
+        }
+        catch (CborFormatException exception)
         {
-            Fail(cid, "trailing bytes after the node");
+            throw new MstFormatException(cid, exception.Message, exception);
         }
 
         if (entries.Length == 0)
@@ -126,7 +139,7 @@ internal static class MstNodeCodec
         return (layer, leftNode, entries);
     }
 
-    private static MstNodeEntry[] ReadEntries(Cid cid, ref MstNodeReader reader, int blockLength, ref int layer)
+    private static MstNodeEntry[] ReadEntries(Cid cid, ref DagCborReader reader, int blockLength, ref int layer)
     {
         var count = reader.ReadArrayHeader();
         if (count > blockLength / MinEntryLength)
@@ -141,29 +154,36 @@ internal static class MstNodeCodec
         {
             if (reader.ReadMapHeader() != 4)
             {
-                Fail(cid, "an entry is a map of exactly four fields, k, p, t and v");
+                Fail(cid, $"entry {i} is not a map of exactly four fields, k, p, t and v");
             }
 
-            reader.ReadFieldName('k');
-            var suffix = reader.ReadBytes(MstKey.MaxLength);
-            reader.ReadFieldName('p');
-            var prefix = (int)reader.ReadUnsigned(MstKey.MaxLength);
-            if (prefix > previousLength)
+            ReadFieldName(cid, ref reader, (byte)'k');
+            var suffix = reader.ReadBytes();
+            ReadFieldName(cid, ref reader, (byte)'p');
+            var prefix = reader.ReadInt64();
+            if (prefix < 0 || prefix > previousLength)
             {
                 Fail(cid, $"entry {i} shares {prefix} characters with a previous key of {previousLength}");
             }
 
-            var keyLength = prefix + suffix.Length;
+            var keyLength = (int)prefix + suffix.Length;
             if (keyLength > MstKey.MaxLength)
             {
                 Fail(cid, $"entry {i} has a key of {keyLength} bytes (the limit is {MstKey.MaxLength})");
             }
 
-            suffix.CopyTo(keyBuffer[prefix..]);
-            reader.ReadFieldName('t');
-            var right = reader.ReadLinkOrNull();
-            reader.ReadFieldName('v');
-            var value = reader.ReadLink();
+            // The key shares its first prefix bytes with the previous one, so it sorts after it exactly when its
+            // suffix sorts after the rest of the previous key (ASCII: byte order is ordinal order).
+            if (i > 0 && suffix.SequenceCompareTo(keyBuffer[(int)prefix..previousLength]) <= 0)
+            {
+                Fail(cid, $"entry {i} key '{Encoding.Latin1.GetString(keyBuffer[..(int)prefix])}{Encoding.Latin1.GetString(suffix)}' does not sort after '{entries[i - 1].Key}'");
+            }
+
+            suffix.CopyTo(keyBuffer[(int)prefix..]);
+            ReadFieldName(cid, ref reader, (byte)'t');
+            var right = ReadLinkOrNull(ref reader);
+            ReadFieldName(cid, ref reader, (byte)'v');
+            var value = reader.ReadCid();
 
             var keyBytes = keyBuffer[..keyLength];
             if (!MstKey.IsValid(keyBytes))
@@ -173,10 +193,6 @@ internal static class MstNodeCodec
 
             // Valid keys are ASCII, so Latin-1 maps each byte to the same char.
             var key = Encoding.Latin1.GetString(keyBytes);
-            if (i > 0 && string.CompareOrdinal(key, entries[i - 1].Key) <= 0)
-            {
-                Fail(cid, $"entry {i} key '{key}' does not sort after '{entries[i - 1].Key}'");
-            }
 
             var height = MstKey.Height(keyBytes);
             if (layer < 0)
@@ -194,6 +210,19 @@ internal static class MstNodeCodec
 
         return entries;
     }
+
+    // The reader has already checked the key is text and sorts after the previous one; the schema fixes which it is.
+    private static void ReadFieldName(Cid cid, ref DagCborReader reader, byte name)
+    {
+        var offset = reader.BytesConsumed;
+        var key = reader.ReadTextUtf8();
+        if (key.Length != 1 || key[0] != name)
+        {
+            Fail(cid, $"expected the field name \"{(char)name}\" at offset {offset}");
+        }
+    }
+
+    private static Cid? ReadLinkOrNull(ref DagCborReader reader) => reader.TryReadNull() ? null : reader.ReadCid();
 
     [DoesNotReturn]
     private static void Fail(Cid cid, string message) => throw new MstFormatException(cid, message);

@@ -12,7 +12,7 @@ public readonly partial record struct Handle
     public const int MaxLength = 253;
 
     /// <summary>The longest label (the part between dots), in characters.</summary>
-    public const int MaxLabelLength = 63;
+    public const int MaxLabelLength = DomainLabels.MaxLabelLength;
 
     private readonly string? _value;
 
@@ -61,34 +61,14 @@ public readonly partial record struct Handle
             return "may contain only ASCII letters, digits, '-' and '.'";
         }
 
-        var labels = 0;
-        var labelStart = 0;
-        while (labelStart <= text.Length)
+        switch (DomainLabels.Check(text, out var labels))
         {
-            var dot = labelStart == text.Length ? -1 : SyntaxChars.IndexOf(text, '.', labelStart);
-            var index = dot < 0 ? text.Length : dot;
-            var labelLength = index - labelStart;
-            if (labelLength == 0)
-            {
+            case DomainLabelProblem.EmptyLabel:
                 return "has an empty label (a leading, trailing or doubled '.')";
-            }
-
-            if (labelLength > MaxLabelLength)
-            {
+            case DomainLabelProblem.LabelTooLong:
                 return "has a label longer than 63 characters";
-            }
-
-            if (SyntaxChars.Code(text[labelStart]) == '-' || SyntaxChars.Code(text[index - 1]) == '-')
-            {
+            case DomainLabelProblem.HyphenAtLabelEdge:
                 return "has a label that starts or ends with '-'";
-            }
-
-            labels++;
-            labelStart = index + 1;
-            if (dot < 0)
-            {
-                break;
-            }
         }
 
         if (labels < 2)

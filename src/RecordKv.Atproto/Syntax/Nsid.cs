@@ -11,7 +11,7 @@ public readonly partial record struct Nsid
     public const int MaxLength = 317;
 
     private const int MaxAuthorityLength = 253;
-    private const int MaxSegmentLength = 63;
+    private const int MaxSegmentLength = DomainLabels.MaxLabelLength;
 
     private readonly string? _value;
 
@@ -77,29 +77,15 @@ public readonly partial record struct Nsid
             return "domain authority may contain only ASCII letters, digits, '-' and '.'";
         }
 
-        var segments = 0;
-        var segmentStart = 0;
-        while (segmentStart < nameStart)
+        // The authority's labels are its segments; the dot before the name is not part of them.
+        switch (DomainLabels.Check(text[..(nameStart - 1)], out var segments))
         {
-            var index = SyntaxChars.IndexOf(text, '.', segmentStart);
-            var segmentLength = index - segmentStart;
-            if (segmentLength == 0)
-            {
+            case DomainLabelProblem.EmptyLabel:
                 return "has an empty segment (a leading or doubled '.')";
-            }
-
-            if (segmentLength > MaxSegmentLength)
-            {
+            case DomainLabelProblem.LabelTooLong:
                 return "has a segment longer than 63 characters";
-            }
-
-            if (SyntaxChars.Code(text[segmentStart]) == '-' || SyntaxChars.Code(text[index - 1]) == '-')
-            {
+            case DomainLabelProblem.HyphenAtLabelEdge:
                 return "has a domain segment that starts or ends with '-'";
-            }
-
-            segments++;
-            segmentStart = index + 1;
         }
 
         if (segments < 2)

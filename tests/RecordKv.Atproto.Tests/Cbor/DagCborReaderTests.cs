@@ -70,12 +70,16 @@ public sealed class DagCborReaderTests
             { "6461ff6161", 2, "UTF-8" },
             { "63eda080", 1, "UTF-8" },
             { "a162c32801", 2, "UTF-8" },
+            { "61ff", 1, "UTF-8" },
+            { "a161ff01", 2, "UTF-8" },
             // CID links
             { "d82a5824" + cidHex, 4, "0x00 multibase prefix" },
             { "d82a40", 3, "0x00 multibase prefix" },
             { "d82a582600" + cidHex + "00", 5, "after the CID" },
             { "d82a582500" + "0170" + cidHex[4..], 5, "codec 0x70" },
             { "d82a4100", 4, "no bytes" },
+            { "a1d82a582500" + cidHex + "01", 1, "Map key must be a text string" },
+            { "d82a582500" + cidHex[..40], 2, "exceeds" },
             { "d82a420000", 4, "version byte 0x00" },
             { "d82a6100", 2, "Expected a byte string" },
             // trailing bytes

@@ -1,15 +1,14 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace RecordKv.Atproto.Mst;
+namespace RecordKv.Atproto.Cids;
 
 /// <summary>
-/// SHA-256 in managed code for the short inputs MST keys are. The BCL's <c>SHA256.HashData</c> goes through
-/// OpenSSL 3 here, whose per-call setup costs several microseconds: more than hashing a key itself. Every node
-/// the tree opens re-hashes its keys to check their layer, so this is on the hot path of loading and of
-/// commit-proof inversion. Checked against the BCL in tests.
+/// SHA-256 in managed code: <see cref="Sha256"/>'s fallback for short inputs where libcrypto's low-level functions
+/// cannot be loaded (the BCL's <c>SHA256.HashData</c> costs about a microsecond of OpenSSL 3 setup per call, more
+/// than hashing an MST key itself). Checked against the BCL in tests.
 /// </summary>
-internal static class MstKeyHash
+internal static class ManagedSha256
 {
     private static ReadOnlySpan<uint> RoundConstants =>
     [
