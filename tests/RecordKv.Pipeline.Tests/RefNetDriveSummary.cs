@@ -17,6 +17,9 @@ internal sealed record RefNetDriveSummary
     /// <summary>The accounts deactivated and left so at the end.</summary>
     public required IReadOnlyList<string> LeftDeactivated { get; init; }
 
+    /// <summary>The accounts deactivated and then reactivated.</summary>
+    public required IReadOnlyList<string> Reactivated { get; init; }
+
     /// <summary>The frames this run puts on a fresh PDS's firehose (#commit + #identity + #account + #sync).</summary>
     public required long ExpectedFrames { get; init; }
 
@@ -38,6 +41,7 @@ internal sealed record RefNetDriveSummary
             ExpectedRecords = records,
             Dids = [.. root.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("did").GetString()!)],
             LeftDeactivated = [.. root.GetProperty("deactivations").EnumerateArray().Where(d => !d.GetProperty("reactivated").GetBoolean()).Select(d => d.GetProperty("did").GetString()!)],
+            Reactivated = [.. root.GetProperty("deactivations").EnumerateArray().Where(d => d.GetProperty("reactivated").GetBoolean()).Select(d => d.GetProperty("did").GetString()!)],
             ExpectedFrames = firehose.GetProperty("commit").GetInt64() + firehose.GetProperty("identity").GetInt64()
                 + firehose.GetProperty("account").GetInt64() + firehose.GetProperty("sync").GetInt64(),
         };
