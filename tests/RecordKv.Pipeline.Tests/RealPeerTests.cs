@@ -106,9 +106,11 @@ public sealed class RealPeerTests(ITestOutputHelper output)
             {
                 InstanceId = instance,
                 PlcDirectory = network.PlcUrl.ToString(),
-                LeaseRenewInterval = TimeSpan.FromMilliseconds(500),
-                LeaseTtl = TimeSpan.FromSeconds(2),
-                AckWait = TimeSpan.FromSeconds(15),
+                // Generous lease and ack timing: nothing here is killed, and on a loaded machine a lapsed lease or an
+                // ack deadline would redeliver events out of order behind newer ones of the same DID.
+                LeaseRenewInterval = TimeSpan.FromSeconds(1),
+                LeaseTtl = TimeSpan.FromSeconds(10),
+                AckWait = TimeSpan.FromSeconds(90),
                 HttpRetryDelay = TimeSpan.FromMilliseconds(100),
             },
             PipelineHarness.Nats(natsUrl),
