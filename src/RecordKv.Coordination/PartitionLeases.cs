@@ -253,7 +253,9 @@ public sealed class PartitionLeases : IAsyncDisposable
             }
 
             var record = LeaseRecord.Decode(entry.Value.Span);
-            if (!record.IsExpired(now) && record.Holder.Length > 0)
+            // A key listing that races a heartbeat can return the same key twice; a member counted twice would
+            // shrink every share and make the members give partitions up and take them back each round.
+            if (!record.IsExpired(now) && record.Holder.Length > 0 && !members.Contains(record.Holder))
             {
                 members.Add(record.Holder);
             }
