@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
 using RecordKv.Atproto.Crypto;
 using RecordKv.Simulator;
 using RecordKv.Simulator.Encoding;
@@ -106,7 +106,7 @@ public class SimulatorBenchmarks
         public Config()
         {
             AddJob(Job.Default
-                .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(15), logOutput: false))
+                .WithToolchain(new InProcessNoEmitToolchain(TimeSpan.FromMinutes(15), logOutput: false))
                 .WithStrategy(RunStrategy.Monitoring)
                 .WithLaunchCount(1)
                 .WithWarmupCount(1)
