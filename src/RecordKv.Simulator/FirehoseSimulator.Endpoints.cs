@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using RecordKv.Atproto.Blocks;
 using RecordKv.Atproto.Cbor;
-using RecordKv.Simulator.Encoding;
+using RecordKv.Atproto.Firehose;
 using RecordKv.Simulator.Generation;
 using RecordKv.Simulator.Http;
 
@@ -103,25 +103,17 @@ public sealed partial class FirehoseSimulator
     /// </summary>
     internal static byte[] BuildRepoCar(AccountState state, string? since)
     {
-        var nodes = new BlockMap();
-        state.Tree.WriteBlocks(nodes);
-        var car = new CarEncoder(state.CommitCid, (int)Math.Min(int.MaxValue, nodes.TotalBytes + 4096 + (state.Records.Count * 256L)));
-        car.Add(state.CommitCid, state.CommitBlock.Span);
-        foreach (var (cid, block) in nodes)
-        {
-            car.Add(cid, block.Span);
-        }
-
-        var written = new HashSet<RecordKv.Atproto.Cids.Cid>();
+        var blocks = new BlockMap();
+        state.Tree.WriteBlocks(blocks);
         foreach (var (_, record) in state.Records)
         {
-            if ((since is null || string.CompareOrdinal(record.Rev, since) > 0) && written.Add(record.Cid))
+            if (since is null || string.CompareOrdinal(record.Rev, since) > 0)
             {
-                car.Add(record.Cid, record.Block.Span);
+                blocks.Add(record.Cid, record.Block);
             }
         }
 
-        return car.ToArray();
+        return CommitEventFactory.WriteRepositoryCar(state.Commit!, blocks);
     }
 
     private Task ListReposAsync(HttpContext context)

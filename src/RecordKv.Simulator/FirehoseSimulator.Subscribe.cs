@@ -1,12 +1,16 @@
 using System.Net.WebSockets;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
-using RecordKv.Simulator.Encoding;
+using Microsoft.AspNetCore.Http.Features;
+using RecordKv.Atproto.Firehose;
+using RecordKv.Simulator.Firehose;
 
 namespace RecordKv.Simulator;
 
 public sealed partial class FirehoseSimulator
 {
     private const int ReadChunk = 256;
+    private const string WebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private async Task SubscribeReposAsync(HttpContext context)
     {
@@ -29,14 +33,15 @@ public sealed partial class FirehoseSimulator
             cursor = parsed;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var connection = new BatchingStream(await UpgradeAsync(context).ConfigureAwait(false));
+        using var socket = WebSocket.CreateFromStream(connection, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.FromSeconds(30) });
         using var session = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         Interlocked.Increment(ref _stats.Subscribers);
         Interlocked.Increment(ref _stats.SubscribersTotal);
         var receive = DrainIncomingAsync(socket, session);
         try
         {
-            await StreamAsync(socket, cursor, session.Token).ConfigureAwait(false);
+            await StreamAsync(socket, connection, cursor, session.Token).ConfigureAwait(false);
             if (socket.State == WebSocketState.Open)
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
@@ -64,7 +69,7 @@ public sealed partial class FirehoseSimulator
         }
     }
 
-    private async Task StreamAsync(WebSocket socket, long? cursor, CancellationToken cancellationToken)
+    private async Task StreamAsync(WebSocket socket, BatchingStream connection, long? cursor, CancellationToken cancellationToken)
     {
         long position;
         var caughtUp = cursor is null;
@@ -80,7 +85,7 @@ public sealed partial class FirehoseSimulator
             position = after;
             if (outdated)
             {
-                var info = FrameEncoder.Info("OutdatedCursor", "Requested cursor exceeded limit. Possibly missing events");
+                var info = FirehoseFrame.Encode(new InfoEvent { Name = "OutdatedCursor", Message = "Requested cursor exceeded limit. Possibly missing events" });
                 await socket.SendAsync(info, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -114,13 +119,31 @@ public sealed partial class FirehoseSimulator
             }
 
             caughtUp |= lag <= _options.SubscriberMaxLag / 2;
+            connection.BeginBatch();
             foreach (var frame in frames)
             {
                 await socket.SendAsync(frame, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
             }
 
+            await connection.FlushBatchAsync(cancellationToken).ConfigureAwait(false);
+
             position += frames.Count;
         }
+    }
+
+    // The WebSocket handshake by hand (what AcceptWebSocketAsync does, minus extensions), so that the WebSocket runs
+    // over a stream that can gather a whole batch of frames into a few socket writes.
+    private static async Task<Stream> UpgradeAsync(HttpContext context)
+    {
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>() ?? throw new InvalidOperationException("The server cannot upgrade this connection.");
+        var key = context.Request.Headers.SecWebSocketKey.ToString();
+#pragma warning disable CA5350 // SHA-1 is what RFC 6455 prescribes for Sec-WebSocket-Accept; it protects nothing.
+        var accept = Convert.ToBase64String(SHA1.HashData(System.Text.Encoding.ASCII.GetBytes(key + WebSocketGuid)));
+#pragma warning restore CA5350
+        context.Response.Headers.Connection = "Upgrade";
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = accept;
+        return await upgrade.UpgradeAsync().ConfigureAwait(false);
     }
 
     private async Task DisconnectSlowAsync(WebSocket socket, string why, CancellationToken cancellationToken)
@@ -131,7 +154,7 @@ public sealed partial class FirehoseSimulator
 
     private static async Task SendErrorAndCloseAsync(WebSocket socket, string error, string message, CancellationToken cancellationToken)
     {
-        await socket.SendAsync(FrameEncoder.Error(error, message), WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
+        await socket.SendAsync(FirehoseFrame.Encode(new ErrorEvent { Error = error, Message = message }), WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
         await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, error, cancellationToken).ConfigureAwait(false);
     }
 

@@ -32,7 +32,7 @@ public sealed partial class FirehoseSimulator : IAsyncDisposable
     {
         _options = options;
         _generator = new SimGenerator(options);
-        _log = new FrameLog(options.RetainedFrames, options.RetainedBytes);
+        _log = new FrameLog(options.RetainedFrames, options.RetainedBytes, options.LogDirectory is { } directory ? new DiskFrameStore(directory) : null);
         _pipeline = new SimulatorPipeline(options, _generator, _log, _stats);
         _requestRandom = new SimRandom((ulong)options.Seed ^ 0x5EED_F00DUL);
     }
@@ -121,6 +121,7 @@ public sealed partial class FirehoseSimulator : IAsyncDisposable
             await _app.DisposeAsync().ConfigureAwait(false);
         }
 
+        _log.Dispose();
         _stopping.Dispose();
     }
 

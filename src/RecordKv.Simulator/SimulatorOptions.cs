@@ -49,6 +49,10 @@ public sealed record SimulatorOptions
     /// <summary>Frames kept for cursor replay (default 1,000,000).</summary>
     public int RetainedFrames { get; init; } = 1_000_000;
 
+    /// <summary>A directory where every frame is also kept on disk (<c>frames.log</c>), so that cursors older than the
+    /// in-memory window still replay (default null: memory only). The file is replaced when a run starts.</summary>
+    public string? LogDirectory { get; init; }
+
     /// <summary>Bytes of frames kept for cursor replay (default 1 GiB).</summary>
     public long RetainedBytes { get; init; } = 1L << 30;
 

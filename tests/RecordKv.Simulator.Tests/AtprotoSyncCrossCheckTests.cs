@@ -14,7 +14,7 @@ public sealed class AtprotoSyncCrossCheckTests
     [Fact]
     public async Task Firehose_NoFaults_AtprotoSyncVerifiesEveryCommitAndEveryRepo()
     {
-        var cancellationToken = SimulatorRun.Timeout(240);
+        var cancellationToken = SimulatorRun.Timeout(600);
         var options = SimulatorRun.Options(events: 3000, seed: 21, accounts: 80) with { KeyRotations = false, P256Share = 0.2, DidWebShare = 0.1 };
         await using var simulator = await FirehoseSimulator.StartAsync(options, cancellationToken: cancellationToken);
         await simulator.Completion.WaitAsync(cancellationToken);
@@ -35,7 +35,7 @@ public sealed class AtprotoSyncCrossCheckTests
     [Fact]
     public async Task Firehose_WithFaults_AtprotoSyncRejectsExactlyTheInjectedCommits()
     {
-        var cancellationToken = SimulatorRun.Timeout(240);
+        var cancellationToken = SimulatorRun.Timeout(600);
         var faults = new Dictionary<SimulatorFault, double>
         {
             [SimulatorFault.BadSignature] = 0.01,
@@ -71,6 +71,6 @@ public sealed class AtprotoSyncCrossCheckTests
     private static Task<JsonDocument> VerifyAsync(FirehoseSimulator simulator, long untilSeq, CancellationToken cancellationToken) =>
         NodeScript.RunAsync(
             "sim-verify.mjs",
-            ["--url", simulator.BaseUrl.ToString().TrimEnd('/'), "--until-seq", untilSeq.ToString(CultureInfo.InvariantCulture), "--getrepo", "--timeout", "200"],
+            ["--url", simulator.BaseUrl.ToString().TrimEnd('/'), "--until-seq", untilSeq.ToString(CultureInfo.InvariantCulture), "--getrepo", "--timeout", "540"],
             cancellationToken);
 }

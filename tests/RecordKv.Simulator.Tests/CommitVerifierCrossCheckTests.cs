@@ -39,7 +39,7 @@ public sealed class CommitVerifierCrossCheckTests
 
     private static async Task<(int Valid, Dictionary<CommitCheck, long> Failures, List<string> Samples, SimulatorSummary Summary)> VerifyStreamAsync(Dictionary<SimulatorFault, double> faults)
     {
-        var cancellationToken = SimulatorRun.Timeout(120);
+        var cancellationToken = SimulatorRun.Timeout(300);
         var options = SimulatorRun.Options(events: 1500, seed: 31) with { KeyRotations = false, P256Share = 0.2, Faults = faults };
         await using var simulator = await FirehoseSimulator.StartAsync(options, cancellationToken: cancellationToken);
         await simulator.Completion.WaitAsync(cancellationToken);

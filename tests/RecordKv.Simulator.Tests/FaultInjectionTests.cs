@@ -8,7 +8,7 @@ public sealed class FaultInjectionTests
     [Fact]
     public async Task SubscribeRepos_FrameFaults_EmitsWhatStatsCount()
     {
-        var cancellationToken = SimulatorRun.Timeout(120);
+        var cancellationToken = SimulatorRun.Timeout(300);
         var faults = new Dictionary<SimulatorFault, double>
         {
             [SimulatorFault.MalformedCbor] = 0.02,

@@ -37,7 +37,7 @@ public sealed class FirehoseSimulatorTests
     [Fact]
     public async Task SubscribeRepos_SameSeedTwice_EmitsIdenticalBytes()
     {
-        var cancellationToken = SimulatorRun.Timeout(90);
+        var cancellationToken = SimulatorRun.Timeout(300);
         var options = SimulatorRun.Options(events: 2000, seed: 11) with { P256Share = 0.3, Faults = new Dictionary<SimulatorFault, double> { [SimulatorFault.BadSignature] = 0.01, [SimulatorFault.DuplicateFrame] = 0.01 } };
         var first = await HashStreamAsync(options, cancellationToken);
         var second = await HashStreamAsync(options with { SigningParallelism = 1, BatchSize = 17 }, cancellationToken);
@@ -47,7 +47,7 @@ public sealed class FirehoseSimulatorTests
     [Fact]
     public async Task GetRepo_EveryAccountAfterRun_VerifiesAndMatchesExpected()
     {
-        var cancellationToken = SimulatorRun.Timeout(90);
+        var cancellationToken = SimulatorRun.Timeout(300);
         await using var simulator = await FirehoseSimulator.StartAsync(SimulatorRun.Options(events: 3000) with { P256Share = 0.3, DidWebShare = 0.2 }, cancellationToken: cancellationToken);
         await simulator.Completion.WaitAsync(cancellationToken);
         using var http = new HttpClient { BaseAddress = simulator.BaseUrl };
@@ -132,9 +132,63 @@ public sealed class FirehoseSimulatorTests
     }
 
     [Fact]
+    public async Task SubscribeRepos_CursorOlderThanMemoryWithLogDir_ReplaysFromDiskWithoutOutdatedCursor()
+    {
+        var cancellationToken = SimulatorRun.Timeout();
+        var directory = Path.Combine(Path.GetTempPath(), $"recordkv-sim-log-{Guid.NewGuid():N}");
+        try
+        {
+            await using var simulator = await FirehoseSimulator.StartAsync(SimulatorRun.Options(events: 500) with { RetainedFrames = 100, LogDirectory = directory }, cancellationToken: cancellationToken);
+            await simulator.Completion.WaitAsync(cancellationToken);
+            var last = simulator.GetSummary().LastSeq;
+
+            var fromDisk = await FirehoseFrames.ReadAsync(new Uri(simulator.FirehoseUrl + "?cursor=5"), frame => FirehoseFrames.Describe(frame).Seq >= last, cancellationToken);
+            var fromMemory = await FirehoseFrames.ReadAsync(new Uri(simulator.FirehoseUrl + $"?cursor={last - 50}"), frame => FirehoseFrames.Describe(frame).Seq >= last, cancellationToken);
+
+            var seqs = fromDisk.Select(frame => FirehoseFrames.Describe(frame).Seq).ToList();
+            seqs.ShouldBe(Enumerable.Range(6, (int)last - 5).Select(seq => (long)seq).ToList());
+            fromMemory.Count.ShouldBe(50);
+            fromDisk.TakeLast(50).Select(Convert.ToHexString).ShouldBe(fromMemory.Select(Convert.ToHexString));
+            File.Exists(Path.Combine(directory, "frames.log")).ShouldBeTrue();
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SubscribeRepos_CursorZeroWithLogDirAndTinyMemory_ReplaysEveryFrameOnce()
+    {
+        var cancellationToken = SimulatorRun.Timeout();
+        var directory = Path.Combine(Path.GetTempPath(), $"recordkv-sim-log-{Guid.NewGuid():N}");
+        try
+        {
+            await using var simulator = await FirehoseSimulator.StartAsync(SimulatorRun.Options(events: 400) with { RetainedFrames = 1, LogDirectory = directory }, cancellationToken: cancellationToken);
+            await simulator.Completion.WaitAsync(cancellationToken);
+            var last = simulator.GetSummary().LastSeq;
+
+            var frames = await FirehoseFrames.ReadAsync(new Uri(simulator.FirehoseUrl + "?cursor=0"), frame => FirehoseFrames.Describe(frame).Seq >= last, cancellationToken);
+
+            frames.Select(frame => FirehoseFrames.Describe(frame).Seq).ShouldBe(Enumerable.Range(1, (int)last).Select(seq => (long)seq));
+            simulator.GetSummary().Frames.ShouldBe(frames.Count);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task SubscribeRepos_SubscriberThatDoesNotRead_IsCutOffWithConsumerTooSlow()
     {
-        var cancellationToken = SimulatorRun.Timeout(90);
+        var cancellationToken = SimulatorRun.Timeout(300);
         var options = SimulatorRun.Options(events: 1) with { RetainedFrames = 500 };
         await using var simulator = await FirehoseSimulator.StartAsync(options with { Events = 30_000 }, cancellationToken: cancellationToken);
         using var socket = new ClientWebSocket();

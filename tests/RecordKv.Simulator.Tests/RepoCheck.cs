@@ -5,7 +5,6 @@ using RecordKv.Atproto.Cbor;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Identity;
 using RecordKv.Atproto.Mst;
-using RecordKv.Simulator.Encoding;
 
 namespace RecordKv.Simulator.Tests;
 
@@ -26,7 +25,7 @@ internal static class RepoCheck
         blocks.TryGet(root, out var commitBlock).ShouldBeTrue();
         var (did, rev, data, signature) = ReadCommit(commitBlock.Span);
         did.ShouldBe(document.Id);
-        var unsigned = CommitEncoder.EncodeUnsigned(did, rev, data);
+        var unsigned = RecordKv.Atproto.Repo.Commit.EncodeUnsigned(did, data, rev);
         document.SigningKey.ShouldNotBeNull().Verify(unsigned, signature).ShouldBeTrue($"commit signature of {did}");
 
         var records = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -24,6 +24,16 @@ public sealed partial class Commit
         return WithSignature(did, data, rev, prev, signature);
     }
 
+    /// <summary>Encodes the unsigned form of a v3 commit: the bytes a signature covers (for signers other than <see cref="AtprotoPrivateKey"/>).</summary>
+    public static byte[] EncodeUnsigned(string did, Cid data, string rev, Cid? prev = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(did);
+        ArgumentException.ThrowIfNullOrEmpty(rev);
+        var unsigned = new ArrayBufferWriter<byte>(256);
+        WriteFields(unsigned, did, data, rev, prev, default, includeSignature: false);
+        return unsigned.WrittenSpan.ToArray();
+    }
+
     /// <summary>Encodes a v3 commit with a given signature (valid or not); for tests and fault injection.</summary>
     public static Commit WithSignature(string did, Cid data, string rev, Cid? prev, ReadOnlySpan<byte> signature)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using RecordKv.Simulator;
 
 namespace RecordKv.Cli.Commands;
@@ -25,11 +26,12 @@ internal static class SimCommand
         };
         var noKeyRotations = new Option<bool>("--no-key-rotations") { Description = "Never rotate signing keys (old commits then keep verifying against current DID documents)." };
         var noAccountEvents = new Option<bool>("--no-account-events") { Description = "Never deactivate, take down, delete or reactivate accounts." };
-        var retain = new Option<int>("--retain-frames") { Description = "Frames kept for cursor replay.", DefaultValueFactory = _ => 1_000_000 };
+        var retain = new Option<int>("--retain-frames") { Description = "Frames kept in memory for cursor replay.", DefaultValueFactory = _ => 1_000_000 };
+        var logDirectory = new Option<string?>("--log-dir") { Description = "Also keep every frame on disk in this directory, so that cursors older than the memory window still replay." };
 
         var command = new Command("sim", "Run the firehose simulator: subscribeRepos, getRepo, listRepos, DID documents and /_sim/expected on one loopback port.")
         {
-            port, bind, seed, accounts, records, rate, events, duration, linger, faults, noKeyRotations, noAccountEvents, retain,
+            port, bind, seed, accounts, records, rate, events, duration, linger, faults, noKeyRotations, noAccountEvents, retain, logDirectory,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -56,16 +58,15 @@ internal static class SimCommand
                 RecordsPerAccount = parseResult.GetValue(records),
                 Rate = parseResult.GetValue(rate),
                 Events = parseResult.GetValue(events),
-                Duration = parseResult.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                Duration = ParseDuration(parseResult.GetValue(duration)),
                 Faults = faultRates,
                 KeyRotations = !parseResult.GetValue(noKeyRotations),
                 AccountEvents = !parseResult.GetValue(noAccountEvents),
                 RetainedFrames = parseResult.GetValue(retain),
+                LogDirectory = parseResult.GetValue(logDirectory),
             };
-            if (options.Accounts < 1 || options.RecordsPerAccount < 0 || options.Rate < 0 || options.RetainedFrames < 1)
-            {
-                throw new CliException("--accounts must be at least 1, --records-per-account, --rate at least 0, --retain-frames at least 1");
-            }
+            var lingerSeconds = parseResult.GetValue(linger);
+            Validate(options, lingerSeconds);
 
             var output = parseResult.InvocationConfiguration.Output;
             await using var simulator = await FirehoseSimulator.StartAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -74,7 +75,7 @@ internal static class SimCommand
             try
             {
                 await simulator.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromSeconds(parseResult.GetValue(linger)), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(lingerSeconds), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -85,5 +86,38 @@ internal static class SimCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // Every flag is checked before anything starts, each with its own message.
+    private static void Validate(SimulatorOptions options, double lingerSeconds)
+    {
+        Require(options.Port is >= 0 and <= 65535, $"--port must be between 0 and 65535 (got {options.Port})");
+        Require(IPAddress.TryParse(options.BindAddress, out _), $"--bind '{options.BindAddress}' is not an IP address");
+        Require(options.Accounts >= 1, $"--accounts must be at least 1 (got {options.Accounts})");
+        Require(options.RecordsPerAccount >= 0, $"--records-per-account must be 0 or more (got {options.RecordsPerAccount})");
+        Require(double.IsFinite(options.Rate) && options.Rate >= 0, $"--rate must be 0 (as fast as possible) or more events per second (got {options.Rate})");
+        Require(options.Events is null or >= 1, $"--events must be at least 1 (got {options.Events})");
+        Require(double.IsFinite(lingerSeconds) && lingerSeconds is >= 0 and <= 86_400, $"--linger must be between 0 and 86400 seconds (got {lingerSeconds})");
+        Require(options.RetainedFrames >= 1, $"--retain-frames must be at least 1 (got {options.RetainedFrames})");
+        Require(options.LogDirectory is null || options.LogDirectory.Length > 0, "--log-dir needs a directory");
+    }
+
+    private static TimeSpan? ParseDuration(double? seconds)
+    {
+        if (seconds is not { } value)
+        {
+            return null;
+        }
+
+        Require(double.IsFinite(value) && value is > 0 and <= 31_536_000, $"--duration must be between 0 and 31536000 seconds (got {value})");
+        return TimeSpan.FromSeconds(value);
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new CliException(message);
+        }
     }
 }

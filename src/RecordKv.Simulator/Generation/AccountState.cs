@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Mst;
+using RecordKv.Atproto.Repo;
 using RecordKv.Simulator.Encoding;
 
 namespace RecordKv.Simulator.Generation;
@@ -29,8 +30,8 @@ internal sealed record AccountState
     /// <summary>The signed commit's CID (default until the commit is signed).</summary>
     public Cid CommitCid { get; init; }
 
-    /// <summary>The signed commit block (empty until the commit is signed).</summary>
-    public ReadOnlyMemory<byte> CommitBlock { get; init; }
+    /// <summary>The signed commit (null until the commit is signed).</summary>
+    public Commit? Commit { get; init; }
 
     public bool IsActive => Status == AccountStatus.Active;
 

@@ -1,5 +1,11 @@
+using System.Buffers;
+using RecordKv.Atproto.Blocks;
+using RecordKv.Atproto.Cbor;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Crypto;
+using RecordKv.Atproto.Firehose;
+using RecordKv.Atproto.Mst;
+using RecordKv.Atproto.Repo;
 using RecordKv.Simulator.Encoding;
 
 namespace RecordKv.Simulator.Generation;
@@ -11,6 +17,9 @@ namespace RecordKv.Simulator.Generation;
 /// </summary>
 internal sealed class EventFinalizer
 {
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_frameBuffer;
+
     private readonly SimulatorOptions _options;
     private readonly SimSigner _wrongSigner;
 
@@ -31,7 +40,17 @@ internal sealed class EventFinalizer
         }
         else
         {
-            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.SigningParallelism }, i => FinalizeIndependent(batch[i]));
+            // Chunks rather than single events: one event is ~50 µs of work, too little to hand out one by one.
+            var chunk = Math.Max(4, batch.Count / (_options.SigningParallelism * 8));
+            var chunks = (batch.Count + chunk - 1) / chunk;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _options.SigningParallelism }, c =>
+            {
+                var end = Math.Min(batch.Count, (c + 1) * chunk);
+                for (var i = c * chunk; i < end; i++)
+                {
+                    FinalizeIndependent(batch[i]);
+                }
+            });
         }
 
         // Repeats need the frames they repeat.
@@ -50,13 +69,13 @@ internal sealed class EventFinalizer
                 FinalizeCommit(pending);
                 break;
             case PendingEventKind.Identity:
-                pending.Frame = FrameEncoder.Identity(pending.Seq, pending.Account.Did, pending.Handle, pending.Time);
+                pending.Frame = Encode(new IdentityEvent { Seq = pending.Seq, Did = pending.Account.Did, Handle = pending.Handle, Time = pending.Time });
                 break;
             case PendingEventKind.Account:
-                pending.Frame = FrameEncoder.Account(pending.Seq, pending.Account.Did, pending.Active, pending.StatusText, pending.Time);
+                pending.Frame = Encode(new AccountEvent { Seq = pending.Seq, Did = pending.Account.Did, Active = pending.Active, Status = pending.StatusText, Time = pending.Time });
                 break;
             case PendingEventKind.Unknown:
-                pending.Frame = FrameEncoder.Unknown(pending.Seq, pending.Account.Did, pending.Time);
+                pending.Frame = UnknownFrame(pending.Seq, pending.Account.Did, pending.Time);
                 break;
             default:
                 break;
@@ -71,8 +90,7 @@ internal sealed class EventFinalizer
         }
         else if (pending.Kind == PendingEventKind.StaleCommit)
         {
-            var source = pending.Source!;
-            pending.Frame = FrameEncoder.Commit(pending.Seq, source.Account.Did, source.Rev!, source.Since, source.CommitCid, source.Car, source.Ops, source.PrevData, pending.Time);
+            pending.Frame = Encode(pending.Source!.CommitEvent! with { Seq = pending.Seq, Time = pending.Time });
         }
     }
 
@@ -94,44 +112,8 @@ internal sealed class EventFinalizer
             EcdsaSignature.ToHighS(algorithm, signature).CopyTo(signature);
         }
 
-        var commitBlock = CommitEncoder.EncodeSigned(did, pending.Rev!, pending.Data, signature);
-        var commitCid = Cid.ForDagCbor(commitBlock);
-        pending.CommitCid = commitCid;
-        pending.After = after with { CommitCid = commitCid, CommitBlock = commitBlock };
-
-        var car = new CarEncoder(commitCid, commitBlock.Length + 1024);
-        car.Add(commitCid, commitBlock);
-        foreach (var (cid, block) in pending.RecordBlocks)
-        {
-            car.Add(cid, block.Span);
-        }
-
-        if (pending.Proof is { } proof)
-        {
-            foreach (var (cid, block) in proof)
-            {
-                // The missing-proof-block fault drops the new root node: nothing can be proven without it.
-                if (pending.Fault == SimulatorFault.MissingProofBlock && cid == pending.Data)
-                {
-                    continue;
-                }
-
-                car.Add(cid, block.Span);
-            }
-        }
-
-        if (pending.Fault == SimulatorFault.OversizedFrame)
-        {
-            var padding = new byte[_options.OversizedFrameBytes];
-            car.Add(Cid.ForRaw(padding), padding);
-        }
-
-        var carBytes = car.ToArray();
-        if (pending.Fault == SimulatorFault.TruncatedCar)
-        {
-            carBytes = carBytes.AsSpan(0, Math.Max(1, carBytes.Length * 2 / 3)).ToArray();
-        }
-
+        var commit = Commit.WithSignature(did, pending.Data, pending.Rev!, null, signature);
+        pending.After = after with { CommitCid = commit.ComputeCid(), Commit = commit };
         if (!pending.IsEmitted)
         {
             return;
@@ -139,20 +121,87 @@ internal sealed class EventFinalizer
 
         if (pending.Kind == PendingEventKind.Sync)
         {
-            pending.Car = carBytes;
-            pending.Frame = FrameEncoder.Sync(pending.Seq, did, pending.Rev!, carBytes, pending.Time);
+            pending.Frame = Encode(CommitEventFactory.CreateSync(commit, pending.Seq, pending.Time));
             return;
         }
 
-        pending.Car = carBytes;
-        var frame = FrameEncoder.Commit(pending.Seq, did, pending.Rev!, pending.Since, commitCid, carBytes, pending.Ops, pending.PrevData, pending.Time);
+        var commitEvent = CommitEventFactory.CreateCommit(commit, pending.Ops, CarBlocks(pending), pending.Seq, pending.Since, pending.PrevData, pending.Time);
+        if (pending.Fault == SimulatorFault.TruncatedCar)
+        {
+            commitEvent = commitEvent with { Blocks = commitEvent.Blocks[..Math.Max(1, commitEvent.Blocks.Length * 2 / 3)] };
+        }
+
+        pending.CommitEvent = commitEvent;
+        var frame = Encode(commitEvent);
         if (pending.Fault == SimulatorFault.MalformedCbor)
         {
             // Keep the header, cut the body in half: the frame announces a commit nobody can read.
-            var header = FrameEncoder.HeaderLength(frame);
+            var header = HeaderLength(frame);
             frame = frame.AsSpan(0, header + ((frame.Length - header) / 2)).ToArray();
         }
 
         pending.Frame = frame;
+    }
+
+    // The CAR slice after the commit block: the new records, then the covering proof of every operation.
+    private BlockMap CarBlocks(PendingEvent pending)
+    {
+        var blocks = new BlockMap(pending.RecordBlocks.Count + (pending.MstOperations.Count * 4));
+        foreach (var (cid, block) in pending.RecordBlocks)
+        {
+            blocks.Add(cid, block);
+        }
+
+        if (pending.Tree is { } tree)
+        {
+            foreach (var operation in pending.MstOperations)
+            {
+                MstProof.AddCoveringProof(tree, operation.Key, blocks);
+            }
+
+            if (pending.Fault == SimulatorFault.MissingProofBlock)
+            {
+                // Without the new root node nothing can be proven.
+                blocks.Remove(pending.Data);
+            }
+        }
+
+        if (pending.Fault == SimulatorFault.OversizedFrame)
+        {
+            var padding = new byte[_options.OversizedFrameBytes];
+            blocks.Add(Cid.ForRaw(padding), padding);
+        }
+
+        return blocks;
+    }
+
+    private static byte[] Encode(FirehoseEvent firehoseEvent)
+    {
+        var buffer = t_frameBuffer ??= new ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        FirehoseFrame.Encode(firehoseEvent, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>An event type no lexicon defines (the unknown-event-type fault): consumers must skip it.</summary>
+    private static byte[] UnknownFrame(long seq, string did, string time)
+    {
+        var body = new ArrayBufferWriter<byte>(128);
+        var writer = new DagCborWriter(body);
+        writer.WriteMapHeader(3);
+        writer.WriteText("did"u8);
+        writer.WriteText(did);
+        writer.WriteText("seq"u8);
+        writer.WriteInt64(seq);
+        writer.WriteText("time"u8);
+        writer.WriteText(time);
+        return Encode(new UnknownEvent { HeaderType = "#simUnknown", Op = FirehoseFrame.MessageOp, Body = body.WrittenMemory });
+    }
+
+    private static int HeaderLength(ReadOnlySpan<byte> frame)
+    {
+        var reader = new DagCborReader(frame);
+        reader.SkipValue();
+        return reader.BytesConsumed;
     }
 }

@@ -1,6 +1,6 @@
-using RecordKv.Atproto.Blocks;
 using RecordKv.Atproto.Cids;
-using RecordKv.Simulator.Encoding;
+using RecordKv.Atproto.Firehose;
+using RecordKv.Atproto.Mst;
 
 namespace RecordKv.Simulator.Generation;
 
@@ -38,11 +38,15 @@ internal sealed class PendingEvent
 
     public string? Since { get; init; }
 
-    public IReadOnlyList<CommitOp> Ops { get; init; } = [];
+    public IReadOnlyList<RepoOperation> Ops { get; init; } = [];
 
     public IReadOnlyList<(Cid Cid, ReadOnlyMemory<byte> Block)> RecordBlocks { get; init; } = [];
 
-    public BlockMap? Proof { get; init; }
+    /// <summary>The tree after the commit, every node already hashed, so that the finalizer can read its proof nodes on any thread.</summary>
+    public MerkleSearchTree? Tree { get; init; }
+
+    /// <summary>The MST operations whose covering proof goes into the commit's CAR.</summary>
+    public IReadOnlyList<MstOperation> MstOperations { get; init; } = [];
 
     public string? Handle { get; init; }
 
@@ -53,9 +57,9 @@ internal sealed class PendingEvent
     public bool IsEmitted => Seq >= 0;
 
     // Filled by the finalizer.
-    public Cid CommitCid { get; set; }
 
-    public byte[]? Car { get; set; }
+    /// <summary>The emitted #commit (what the stale-rev fault re-sends under a new seq).</summary>
+    public CommitEvent? CommitEvent { get; set; }
 
     public byte[]? Frame { get; set; }
 }

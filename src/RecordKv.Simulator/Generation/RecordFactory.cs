@@ -22,6 +22,7 @@ internal sealed class RecordFactory
     public const string Item = "com.example.sim.item";
 
     private const int RecentPostCapacity = 4096;
+    private const string MentionText = "@friend.sim.test";
 
     private static readonly string[] Words =
     [
@@ -91,6 +92,8 @@ internal sealed class RecordFactory
             case Follow:
             case Block:
                 return MakeSubjectRecord(collection, default, PickDid(did));
+            case Post:
+                return MakePost(did);
             default:
                 break;
         }
@@ -101,9 +104,6 @@ internal sealed class RecordFactory
         _writer.WriteString("$type", collection);
         switch (collection)
         {
-            case Post:
-                WritePost(did);
-                break;
             case Profile:
                 _writer.WriteString("displayName", Sentence(1, 3));
                 _writer.WriteString("description", Sentence(3, 12));
@@ -179,14 +179,16 @@ internal sealed class RecordFactory
         _recentCount = Math.Min(_recentCount + 1, RecentPostCapacity);
     }
 
-    private void WritePost(string did)
+    // Posts are a third of all records: written straight to DAG-CBOR too. Everything random is drawn first (the map
+    // sizes depend on it), then the maps are written with their keys in canonical order (shorter first, then bytewise).
+    private byte[] MakePost(string did)
     {
         var text = Sentence(2, 30);
         var mention = _random.Chance(0.15) ? PickDid(did) : null;
         var link = _random.Chance(0.15) ? $"https://example.com/{_random.Next(100000)}" : null;
         if (mention is not null)
         {
-            text = string.Concat(text, " @friend.sim.test");
+            text = string.Concat(text, " ", MentionText);
         }
 
         if (link is not null)
@@ -194,87 +196,163 @@ internal sealed class RecordFactory
             text = string.Concat(text, " ", link);
         }
 
-        _writer.WriteString("text", text);
-        if (_random.Chance(0.6))
+        var language = _random.Chance(0.6) ? (_random.Chance(0.8) ? "en" : "ja") : null;
+        (string Uri, Cid Cid) replyRoot = default, replyParent = default;
+        var hasReply = _recentCount > 0 && _random.Chance(0.2);
+        if (hasReply)
         {
-            _writer.WriteStartArray("langs");
-            _writer.WriteStringValue(_random.Chance(0.8) ? "en" : "ja");
-            _writer.WriteEndArray();
+            replyParent = PickPost(did, null);
+            replyRoot = _random.Chance(0.5) ? replyParent : PickPost(did, null);
         }
 
-        if (mention is not null || link is not null)
+        var embedRoll = _random.Next(100);
+        List<PostImage>? images = null;
+        (string Uri, Cid Cid) quoted = default;
+        if (embedRoll < 15)
+        {
+            images = [];
+            for (var i = _random.Next(1, 5); i > 0; i--)
+            {
+                var alt = Sentence(0, 6);
+                var (blob, size) = NextBlob();
+                images.Add(new PostImage(alt, blob, size, _random.Next(100, 2000), _random.Next(100, 2000)));
+            }
+        }
+        else if (embedRoll < 20 && _recentCount > 0)
+        {
+            quoted = PickPost(did, null);
+        }
+
+        var hasQuote = quoted.Uri is not null;
+        var createdAt = _clock.NowText();
+
+        _cbor.ResetWrittenCount();
+        var writer = new DagCborWriter(_cbor);
+        var hasFacets = mention is not null || link is not null;
+        writer.WriteMapHeader(3 + (language is null ? 0 : 1) + (hasFacets ? 1 : 0) + (hasReply ? 1 : 0) + (images is not null || hasQuote ? 1 : 0));
+        writer.WriteText("text"u8);
+        writer.WriteText(text);
+        writer.WriteText("$type"u8);
+        writer.WriteText(Post);
+        if (images is not null)
+        {
+            writer.WriteText("embed"u8);
+            writer.WriteMapHeader(2);
+            writer.WriteText("$type"u8);
+            writer.WriteText("app.bsky.embed.images"u8);
+            writer.WriteText("images"u8);
+            writer.WriteArrayHeader(images.Count);
+            foreach (var image in images)
+            {
+                writer.WriteMapHeader(3);
+                writer.WriteText("alt"u8);
+                writer.WriteText(image.Alt);
+                writer.WriteText("image"u8);
+                WriteBlob(writer, image.Blob, image.Size, "image/jpeg"u8);
+                writer.WriteText("aspectRatio"u8);
+                writer.WriteMapHeader(2);
+                writer.WriteText("width"u8);
+                writer.WriteInt64(image.Width);
+                writer.WriteText("height"u8);
+                writer.WriteInt64(image.Height);
+            }
+        }
+        else if (hasQuote)
+        {
+            writer.WriteText("embed"u8);
+            writer.WriteMapHeader(2);
+            writer.WriteText("$type"u8);
+            writer.WriteText("app.bsky.embed.record"u8);
+            writer.WriteText("record"u8);
+            WriteStrongRef(writer, quoted);
+        }
+
+        if (language is not null)
+        {
+            writer.WriteText("langs"u8);
+            writer.WriteArrayHeader(1);
+            writer.WriteText(language);
+        }
+
+        if (hasReply)
+        {
+            writer.WriteText("reply"u8);
+            writer.WriteMapHeader(2);
+            writer.WriteText("root"u8);
+            WriteStrongRef(writer, replyRoot);
+            writer.WriteText("parent"u8);
+            WriteStrongRef(writer, replyParent);
+        }
+
+        if (hasFacets)
         {
             var utf8 = System.Text.Encoding.UTF8;
-            _writer.WriteStartArray("facets");
+            var textBytes = utf8.GetByteCount(text);
+            var linkBytes = link is null ? 0 : utf8.GetByteCount(link);
+            writer.WriteText("facets"u8);
+            writer.WriteArrayHeader((mention is null ? 0 : 1) + (link is null ? 0 : 1));
             if (mention is not null)
             {
-                var start = utf8.GetByteCount(text) - utf8.GetByteCount("@friend.sim.test") - (link is null ? 0 : utf8.GetByteCount(" " + link));
-                WriteFacet(start, start + utf8.GetByteCount("@friend.sim.test"), "app.bsky.richtext.facet#mention", "did", mention);
+                var end = textBytes - (link is null ? 0 : linkBytes + 1);
+                WriteFacet(writer, end - MentionText.Length, end, "app.bsky.richtext.facet#mention"u8, "did"u8, mention);
             }
 
             if (link is not null)
             {
-                var end = utf8.GetByteCount(text);
-                WriteFacet(end - utf8.GetByteCount(link), end, "app.bsky.richtext.facet#link", "uri", link);
+                WriteFacet(writer, textBytes - linkBytes, textBytes, "app.bsky.richtext.facet#link"u8, "uri"u8, link);
             }
-
-            _writer.WriteEndArray();
         }
 
-        if (_recentCount > 0 && _random.Chance(0.2))
-        {
-            var parent = PickPost(did, null);
-            var root = _random.Chance(0.5) ? parent : PickPost(did, null);
-            _writer.WriteStartObject("reply");
-            WriteStrongRef("root", root);
-            WriteStrongRef("parent", parent);
-            _writer.WriteEndObject();
-        }
-
-        var embed = _random.Next(100);
-        if (embed < 15)
-        {
-            _writer.WriteStartObject("embed");
-            _writer.WriteString("$type", "app.bsky.embed.images");
-            _writer.WriteStartArray("images");
-            for (var i = _random.Next(1, 5); i > 0; i--)
-            {
-                _writer.WriteStartObject();
-                _writer.WriteString("alt", Sentence(0, 6));
-                WriteBlob("image", "image/jpeg");
-                _writer.WriteStartObject("aspectRatio");
-                _writer.WriteNumber("width", _random.Next(100, 2000));
-                _writer.WriteNumber("height", _random.Next(100, 2000));
-                _writer.WriteEndObject();
-                _writer.WriteEndObject();
-            }
-
-            _writer.WriteEndArray();
-            _writer.WriteEndObject();
-        }
-        else if (embed < 20 && _recentCount > 0)
-        {
-            _writer.WriteStartObject("embed");
-            _writer.WriteString("$type", "app.bsky.embed.record");
-            WriteStrongRef("record", PickPost(did, null));
-            _writer.WriteEndObject();
-        }
+        writer.WriteText("createdAt"u8);
+        writer.WriteText(createdAt);
+        return _cbor.WrittenSpan.ToArray();
     }
 
-    private void WriteFacet(int byteStart, int byteEnd, string type, string field, string value)
+    private (Cid Blob, int Size) NextBlob()
     {
-        _writer.WriteStartObject();
-        _writer.WriteStartObject("index");
-        _writer.WriteNumber("byteStart", byteStart);
-        _writer.WriteNumber("byteEnd", byteEnd);
-        _writer.WriteEndObject();
-        _writer.WriteStartArray("features");
-        _writer.WriteStartObject();
-        _writer.WriteString("$type", type);
-        _writer.WriteString(field, value);
-        _writer.WriteEndObject();
-        _writer.WriteEndArray();
-        _writer.WriteEndObject();
+        Span<byte> content = stackalloc byte[16];
+        _random.NextBytes(content);
+        return (Cid.ForRaw(content), _random.Next(1000, 1_000_000));
+    }
+
+    private static void WriteBlob(DagCborWriter writer, Cid blob, int size, ReadOnlySpan<byte> mimeType)
+    {
+        writer.WriteMapHeader(4);
+        writer.WriteText("ref"u8);
+        writer.WriteCid(blob);
+        writer.WriteText("size"u8);
+        writer.WriteInt64(size);
+        writer.WriteText("$type"u8);
+        writer.WriteText("blob"u8);
+        writer.WriteText("mimeType"u8);
+        writer.WriteText(mimeType);
+    }
+
+    private static void WriteStrongRef(DagCborWriter writer, (string Uri, Cid Cid) target)
+    {
+        writer.WriteMapHeader(2);
+        writer.WriteText("cid"u8);
+        writer.WriteText(target.Cid.ToString());
+        writer.WriteText("uri"u8);
+        writer.WriteText(target.Uri);
+    }
+
+    private static void WriteFacet(DagCborWriter writer, int byteStart, int byteEnd, ReadOnlySpan<byte> type, ReadOnlySpan<byte> field, string value)
+    {
+        writer.WriteMapHeader(2);
+        writer.WriteText("index"u8);
+        writer.WriteMapHeader(2);
+        writer.WriteText("byteEnd"u8);
+        writer.WriteInt64(byteEnd);
+        writer.WriteText("byteStart"u8);
+        writer.WriteInt64(byteStart);
+        writer.WriteText("features"u8);
+        writer.WriteArrayHeader(1);
+        writer.WriteMapHeader(2);
+        writer.WriteText(field);
+        writer.WriteText(value);
+        writer.WriteText("$type"u8);
+        writer.WriteText(type);
     }
 
     private void WriteBlob(string property, string mimeType)
@@ -288,14 +366,6 @@ internal sealed class RecordFactory
         _writer.WriteEndObject();
         _writer.WriteString("mimeType", mimeType);
         _writer.WriteNumber("size", _random.Next(1000, 1_000_000));
-        _writer.WriteEndObject();
-    }
-
-    private void WriteStrongRef(string property, (string Uri, Cid Cid) target)
-    {
-        _writer.WriteStartObject(property);
-        _writer.WriteString("uri", target.Uri);
-        _writer.WriteString("cid", target.Cid.ToString());
         _writer.WriteEndObject();
     }
 

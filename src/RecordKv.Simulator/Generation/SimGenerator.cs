@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Crypto;
+using RecordKv.Atproto.Firehose;
 using RecordKv.Atproto.Mst;
+using RecordKv.Atproto.Repo;
 using RecordKv.Simulator.Encoding;
 
 namespace RecordKv.Simulator.Generation;
@@ -119,17 +121,17 @@ internal sealed class SimGenerator
             }
 
             var tree = MerkleSearchTree.Build(leaves);
-            var unsigned = CommitEncoder.EncodeUnsigned(did, rev, tree.RootCid);
-            var signature = new byte[64];
+            var unsigned = Commit.EncodeUnsigned(did, tree.RootCid, rev);
+            var signature = new byte[EcdsaSignature.Length];
             signer.Sign(unsigned, signature);
-            var commitBlock = CommitEncoder.EncodeSigned(did, rev, tree.RootCid, signature);
+            var commit = Commit.WithSignature(did, tree.RootCid, rev, null, signature);
             var state = initial with
             {
                 Tree = tree,
                 Records = records.ToImmutable(),
                 Rev = rev,
-                CommitBlock = commitBlock,
-                CommitCid = Cid.ForDagCbor(commitBlock),
+                Commit = commit,
+                CommitCid = commit.ComputeCid(),
             };
             account.Working = state;
             account.Published = state;
@@ -271,7 +273,7 @@ internal sealed class SimGenerator
         var records = before.Records.ToBuilder();
         var rev = _clock.NextTid().ToString();
         var touched = new HashSet<string>(StringComparer.Ordinal);
-        var ops = new List<CommitOp>(count);
+        var ops = new List<RepoOperation>(count);
         var mstOps = new List<MstOperation>(count);
         var recordBlocks = new List<(Cid, ReadOnlyMemory<byte>)>(count);
         for (var i = 0; i < count; i++)
@@ -294,14 +296,14 @@ internal sealed class SimGenerator
                 {
                     var previous = records[key].Cid;
                     tree = tree.Update(key, cid);
-                    ops.Add(new CommitOp("update", key, cid, previous));
+                    ops.Add(new RepoOperation(RepoAction.Update, key, cid, previous));
                     mstOps.Add(MstOperation.Update(key, cid, previous));
                 }
                 else
                 {
                     tree = tree.Add(key, cid);
                     account.AddKey(key);
-                    ops.Add(new CommitOp("create", key, cid, null));
+                    ops.Add(new RepoOperation(RepoAction.Create, key, cid, null));
                     mstOps.Add(MstOperation.Create(key, cid));
                     if (collection == RecordFactory.Post)
                     {
@@ -333,7 +335,7 @@ internal sealed class SimGenerator
                 tree = tree.Update(existing, cid);
                 records[existing] = new StoredRecord(cid, block, rev);
                 recordBlocks.Add((cid, block));
-                ops.Add(new CommitOp("update", existing, cid, prev));
+                ops.Add(new RepoOperation(RepoAction.Update, existing, cid, prev));
                 mstOps.Add(MstOperation.Update(existing, cid, prev));
             }
             else
@@ -341,7 +343,7 @@ internal sealed class SimGenerator
                 tree = tree.Delete(existing);
                 records.Remove(existing);
                 account.RemoveKey(existing);
-                ops.Add(new CommitOp("delete", existing, null, prev));
+                ops.Add(new RepoOperation(RepoAction.Delete, existing, null, prev));
                 mstOps.Add(MstOperation.Delete(existing, prev));
             }
         }
@@ -357,14 +359,15 @@ internal sealed class SimGenerator
             Time = _clock.NowText(),
             After = after,
             Fault = fault,
-            UnsignedCommit = CommitEncoder.EncodeUnsigned(account.Did, rev, data),
+            UnsignedCommit = Commit.EncodeUnsigned(account.Did, data, rev),
             Data = data,
             PrevData = before.Tree.RootCid,
             Rev = rev,
             Since = before.Rev.Length == 0 ? null : before.Rev,
             Ops = ops,
             RecordBlocks = recordBlocks,
-            Proof = MstProof.ForCommit(tree, mstOps),
+            Tree = tree,
+            MstOperations = mstOps,
         };
         Add(batch, pending);
         if (emitted && fault is null)
@@ -387,7 +390,7 @@ internal sealed class SimGenerator
             Seq = _nextSeq++,
             Time = _clock.NowText(),
             After = after,
-            UnsignedCommit = CommitEncoder.EncodeUnsigned(account.Did, rev, before.Tree.RootCid),
+            UnsignedCommit = Commit.EncodeUnsigned(account.Did, before.Tree.RootCid, rev),
             Data = before.Tree.RootCid,
             Rev = rev,
         });

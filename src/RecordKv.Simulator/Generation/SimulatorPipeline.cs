@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using RecordKv.Atproto.Firehose;
 using RecordKv.Simulator.Firehose;
 
 namespace RecordKv.Simulator.Generation;
@@ -140,7 +141,7 @@ internal sealed class SimulatorPipeline
                     var current = pending.Account.Published;
                     pending.Account.Published = pending.Kind is PendingEventKind.Commit or PendingEventKind.Sync
                         ? after
-                        : after with { CommitCid = current.CommitCid, CommitBlock = current.CommitBlock };
+                        : after with { CommitCid = current.CommitCid, Commit = current.Commit };
                 }
 
                 Count(pending);
@@ -174,10 +175,10 @@ internal sealed class SimulatorPipeline
                 {
                     switch (op.Action)
                     {
-                        case "create":
+                        case RepoAction.Create:
                             Interlocked.Increment(ref _stats.Creates);
                             break;
-                        case "update":
+                        case RepoAction.Update:
                             Interlocked.Increment(ref _stats.Updates);
                             break;
                         default:
