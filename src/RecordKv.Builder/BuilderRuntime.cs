@@ -19,6 +19,7 @@ public sealed class BuilderRuntime : IAsyncDisposable
     private readonly AtprotoHttp _http;
     private readonly RecordWriter _writer;
     private readonly ILogger _logger;
+    private long _partitionStarts;
 
     private BuilderRuntime(NatsConnection connection, BuilderOptions options, RecordKvStore recordKvStore, RecordWriter writer, ILoggerFactory loggerFactory)
     {
@@ -43,6 +44,9 @@ public sealed class BuilderRuntime : IAsyncDisposable
 
     /// <summary>The partitions this builder is consuming now.</summary>
     public IReadOnlyCollection<int> Partitions => [.. _partitions.Keys];
+
+    /// <summary>How many times this builder started consuming a partition (a partition that changes hands and comes back counts again).</summary>
+    public long PartitionStarts => Interlocked.Read(ref _partitionStarts);
 
     /// <summary>Repositories of the partitions consumed here that wait for a resync retry (a resync of them failed).</summary>
     public int PendingResyncRetries
@@ -145,6 +149,7 @@ public sealed class BuilderRuntime : IAsyncDisposable
         _partitions.GetOrAdd(partition, p =>
         {
             var stop = CancellationTokenSource.CreateLinkedTokenSource(lease);
+            Interlocked.Increment(ref _partitionStarts);
             var worker = new PartitionWorker(p, _options, _recordKvStore.Names, JetStream, Processor, Store, Metrics, _logger);
             return (stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None), worker);
         });

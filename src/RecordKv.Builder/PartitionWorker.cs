@@ -156,7 +156,7 @@ internal sealed class PartitionWorker
             {
             }
 
-            _unacked.Clear();
+            await ReleaseUnackedAsync().ConfigureAwait(false);
         }
     }
 
@@ -209,6 +209,25 @@ internal sealed class PartitionWorker
                 _retries.Clear(did);
             }
         }
+    }
+
+    // Messages this worker holds but did not finish go back to JetStream at once (nak without delay), so the next
+    // holder gets them before anything newer instead of after AckWait. Best effort: unacked ones redeliver anyway.
+    private async Task ReleaseUnackedAsync()
+    {
+        foreach (var message in _unacked.Keys)
+        {
+            try
+            {
+                await message.NakAsync(null, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (NatsException)
+            {
+                break;
+            }
+        }
+
+        _unacked.Clear();
     }
 
     private async Task RetryAsync(string did, CancellationToken cancellationToken)

@@ -36,6 +36,9 @@ internal sealed class PipelineIngester : IAsyncDisposable
             "--Ingester:ReconnectMinDelay", "00:00:00.100",
             "--Ingester:ReconnectMaxDelay", "00:00:00.500",
             "--Ingester:CursorSaveInterval", "00:00:00.250",
+            // A lease lost on a loaded machine would make it republish from the saved cursor (deduplicated, but counted).
+            "--Ingester:Lease:Ttl", "00:00:30",
+            "--Ingester:Lease:RenewInterval", "00:00:01",
             "--Serilog:MinimumLevel:Default", Environment.GetEnvironmentVariable("RECORDKV_TEST_LOG") is null ? "Error" : "Information",
         ];
         var builder = RecordKvHost.CreateBuilder(args, "recordkv-ingester-pipeline-test", IngesterServiceCollectionExtensions.SwitchMappings);
