@@ -14,12 +14,14 @@ internal sealed class AtprotoHttp : IDisposable
     private readonly HttpClient _client;
     private readonly BuilderOptions _options;
     private readonly ILogger _logger;
+    private readonly BuilderMetrics? _metrics;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _hostLimits = new(StringComparer.OrdinalIgnoreCase);
 
-    public AtprotoHttp(BuilderOptions options, ILogger logger, HttpMessageHandler? handler = null)
+    public AtprotoHttp(BuilderOptions options, ILogger logger, HttpMessageHandler? handler = null, BuilderMetrics? metrics = null)
     {
         _options = options;
         _logger = logger;
+        _metrics = metrics;
         _client = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All })
         {
             Timeout = Timeout.InfiniteTimeSpan,
@@ -69,11 +71,13 @@ internal sealed class AtprotoHttp : IDisposable
                     throw new AtprotoHttpException($"{uri} answered {(int)response.StatusCode}", uri, response.StatusCode);
                 }
 
+                _metrics?.HttpRetryable((int)response.StatusCode);
                 retryAfter = RetryAfterOf(response);
                 lastError = new AtprotoHttpException($"{uri} answered {(int)response.StatusCode}", uri, response.StatusCode);
             }
             catch (Exception exception) when (exception is HttpRequestException or IOException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
+                _metrics?.HttpRetryable(0);
                 lastError = exception;
             }
             finally

@@ -20,7 +20,14 @@ public sealed class BuilderMetrics : IDisposable
     private long _resyncCount;
     private long _recordWrites;
     private long _staleCount;
+    private long _replayCount;
+    private long _gapCount;
+    private long _chainBreakCount;
+    private long _resyncRetryCount;
+    private long _redeliveredCount;
+    private readonly ConcurrentDictionary<int, long> _httpStatuses = new();
 
+    /// <summary>Creates the counters and the meter.</summary>
     public BuilderMetrics()
     {
         _rejected = _meter.CreateCounter<long>("recordkv.builder.rejected", description: "Events rejected, by reason (the failed check).");
@@ -41,8 +48,26 @@ public sealed class BuilderMetrics : IDisposable
     /// <summary>Record puts and deletes written.</summary>
     public long RecordWrites => Interlocked.Read(ref _recordWrites);
 
-    /// <summary>Events skipped by the rev guard (old or redelivered).</summary>
+    /// <summary>Verified events skipped because the stored state is already past them (a resync carried the repository beyond them).</summary>
     public long Stale => Interlocked.Read(ref _staleCount);
+
+    /// <summary>Verified events skipped as replays: their rev is not above one the same DID already showed on the stream.</summary>
+    public long Replays => Interlocked.Read(ref _replayCount);
+
+    /// <summary>Verified commits whose <c>since</c> shows the stream skipped a commit of the repository.</summary>
+    public long Gaps => Interlocked.Read(ref _gapCount);
+
+    /// <summary>Verified commits whose <c>prevData</c> did not match the stored <c>data</c> (each starts a resync).</summary>
+    public long ChainBreaks => Interlocked.Read(ref _chainBreakCount);
+
+    /// <summary>Resyncs retried (with backoff) after an earlier resync of the repository failed.</summary>
+    public long ResyncRetries => Interlocked.Read(ref _resyncRetryCount);
+
+    /// <summary>Redelivered messages this builder had already processed (acked without processing them again).</summary>
+    public long Redelivered => Interlocked.Read(ref _redeliveredCount);
+
+    /// <summary>Retryable HTTP answers (429 and 5xx; 0 for network errors and timeouts) by status, from DID document and getRepo requests.</summary>
+    public IReadOnlyDictionary<int, long> HttpRetryableAnswers => new Dictionary<int, long>(_httpStatuses);
 
     /// <summary>Rejections by reason so far.</summary>
     public IReadOnlyDictionary<string, long> Rejections => new Dictionary<string, long>(_rejections, StringComparer.Ordinal);
@@ -89,6 +114,18 @@ public sealed class BuilderMetrics : IDisposable
     }
 
     internal void StaleSkipped() => Interlocked.Increment(ref _staleCount);
+
+    internal void Replayed() => Interlocked.Increment(ref _replayCount);
+
+    internal void GapDetected() => Interlocked.Increment(ref _gapCount);
+
+    internal void ChainBroken() => Interlocked.Increment(ref _chainBreakCount);
+
+    internal void ResyncRetried() => Interlocked.Increment(ref _resyncRetryCount);
+
+    internal void RedeliverySkipped() => Interlocked.Increment(ref _redeliveredCount);
+
+    internal void HttpRetryable(int status) => _httpStatuses.AddOrUpdate(status, 1, static (_, value) => value + 1);
 
     public void Dispose() => _meter.Dispose();
 }

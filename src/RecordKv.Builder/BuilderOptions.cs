@@ -21,8 +21,8 @@ public sealed record BuilderOptions
     /// <summary>How long a partition lease lives without renewal; a dead builder's partitions are taken over after it; default 6 s.</summary>
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(6);
 
-    /// <summary>Bounded lanes per partition: events of one DID go to one lane, in order; default 8.</summary>
-    public int LanesPerPartition { get; init; } = 8;
+    /// <summary>Bounded lanes per partition: events of one DID go to one lane, in order; different lanes run in parallel. Default 16.</summary>
+    public int LanesPerPartition { get; init; } = 16;
 
     /// <summary>Events buffered per lane before the consumer waits; default 64.</summary>
     public int LaneCapacity { get; init; } = 64;
@@ -71,6 +71,21 @@ public sealed record BuilderOptions
 
     /// <summary>Collections to store (NSIDs, or prefixes ending in <c>*</c>); empty (the default) stores all. Every commit is verified regardless.</summary>
     public IReadOnlyList<string> Collections { get; init; } = [];
+
+    /// <summary>Repo states cached in memory over all partitions this builder consumes (least recently used evicted); default 100 000.</summary>
+    public int RepoStateCacheSize { get; init; } = 100_000;
+
+    /// <summary>Record writes published and not yet acknowledged, over all lanes; default 4096.</summary>
+    public int MaxRecordWritesInFlight { get; init; } = 4096;
+
+    /// <summary>How long a record write waits for its acknowledgement before the event is redelivered; default 10 s.</summary>
+    public TimeSpan RecordWriteAckTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>First delay before a failed resync is retried (doubling, jittered, per repository); default 1 s.</summary>
+    public TimeSpan ResyncRetryMinDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest delay between resync retries of a repository: it is retried at least this often until it succeeds; default 5 min.</summary>
+    public TimeSpan ResyncRetryMaxDelay { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The largest repository CAR accepted from getRepo; default 512 MiB.</summary>
     public long MaxRepoBytes { get; init; } = 512L * 1024 * 1024;

@@ -12,21 +12,24 @@ namespace RecordKv.Builder;
 /// </summary>
 public sealed class BuilderRuntime : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<int, (CancellationTokenSource Stop, Task Run)> _partitions = new();
+    private readonly ConcurrentDictionary<int, (CancellationTokenSource Stop, Task Run, PartitionWorker Worker)> _partitions = new();
     private readonly NatsConnection _connection;
     private readonly BuilderOptions _options;
     private readonly RecordKvStore _recordKvStore;
     private readonly AtprotoHttp _http;
+    private readonly RecordWriter _writer;
     private readonly ILogger _logger;
+    private long _partitionStarts;
 
-    private BuilderRuntime(NatsConnection connection, BuilderOptions options, RecordKvStore recordKvStore, ILoggerFactory loggerFactory)
+    private BuilderRuntime(NatsConnection connection, BuilderOptions options, RecordKvStore recordKvStore, RecordWriter writer, ILoggerFactory loggerFactory)
     {
         _connection = connection;
         _options = options;
         _recordKvStore = recordKvStore;
+        _writer = writer;
         _logger = loggerFactory.CreateLogger("RecordKv.Builder");
-        _http = new AtprotoHttp(options, _logger);
-        Store = new BuilderStore(recordKvStore.Records, recordKvStore.Repos, recordKvStore.Identities, recordKvStore.Partitioner);
+        _http = new AtprotoHttp(options, _logger, metrics: Metrics);
+        Store = new BuilderStore(recordKvStore.Records, recordKvStore.Repos, recordKvStore.Identities, recordKvStore.Partitioner, writer, options.RepoStateCacheSize);
         Identities = new IdentityResolver(options, _http, Store, _logger);
         Resyncer = new RepoResyncer(options, Store, Identities, _http, Metrics, _logger);
         Processor = new EventProcessor(options, Store, Identities, Resyncer, Metrics, _logger);
@@ -41,6 +44,24 @@ public sealed class BuilderRuntime : IAsyncDisposable
 
     /// <summary>The partitions this builder is consuming now.</summary>
     public IReadOnlyCollection<int> Partitions => [.. _partitions.Keys];
+
+    /// <summary>How many times this builder started consuming a partition (a partition that changes hands and comes back counts again).</summary>
+    public long PartitionStarts => Interlocked.Read(ref _partitionStarts);
+
+    /// <summary>Repositories of the partitions consumed here that wait for a resync retry (a resync of them failed).</summary>
+    public int PendingResyncRetries
+    {
+        get
+        {
+            var pending = 0;
+            foreach (var running in _partitions.Values)
+            {
+                pending += running.Worker.PendingResyncRetries;
+            }
+
+            return pending;
+        }
+    }
 
     internal BuilderStore Store { get; }
 
@@ -61,7 +82,8 @@ public sealed class BuilderRuntime : IAsyncDisposable
         try
         {
             var store = await RecordKvStore.OpenAsync(connection, storeOptions, loggerFactory.CreateLogger("RecordKv.Coordination"), cancellationToken).ConfigureAwait(false);
-            return new BuilderRuntime(connection, options, store, loggerFactory);
+            var writer = await RecordWriter.StartAsync(store.JetStream, store.Records, Math.Max(1, options.MaxRecordWritesInFlight), options.RecordWriteAckTimeout, cancellationToken).ConfigureAwait(false);
+            return new BuilderRuntime(connection, options, store, writer, loggerFactory);
         }
         catch
         {
@@ -127,8 +149,9 @@ public sealed class BuilderRuntime : IAsyncDisposable
         _partitions.GetOrAdd(partition, p =>
         {
             var stop = CancellationTokenSource.CreateLinkedTokenSource(lease);
-            var worker = new PartitionWorker(p, _options, _recordKvStore.Names, JetStream, Processor, _logger);
-            return (stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
+            Interlocked.Increment(ref _partitionStarts);
+            var worker = new PartitionWorker(p, _options, _recordKvStore.Names, JetStream, Processor, Store, Metrics, _logger);
+            return (stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None), worker);
         });
     }
 
@@ -158,6 +181,7 @@ public sealed class BuilderRuntime : IAsyncDisposable
             await StopPartitionAsync(partition).ConfigureAwait(false);
         }
 
+        await _writer.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();
         Metrics.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);

@@ -8,18 +8,28 @@ using RecordKv.Nats.KeyValue;
 
 namespace RecordKv.Builder;
 
-/// <summary>The builder's view of the buckets: records, repo states and identities.</summary>
+/// <summary>
+/// The builder's view of the buckets: records (written through the asynchronous <see cref="RecordWriter"/>), repo
+/// states (cached per partition this builder consumes: the DID's lane is the only writer while the partition is
+/// held, so the cache is the stored value) and identities.
+/// </summary>
 internal sealed class BuilderStore
 {
     private readonly RecordStoreKeys _keys;
+    private readonly RecordWriter? _writer;
+    private readonly BoundedLruCache<string, RepoTrack>?[] _tracks;
+    private readonly int _trackCapacity;
 
-    public BuilderStore(NatsKvStore records, NatsKvStore repos, NatsKvStore identities, DidPartitioner partitioner)
+    public BuilderStore(NatsKvStore records, NatsKvStore repos, NatsKvStore identities, DidPartitioner partitioner, RecordWriter? writer = null, int repoStateCacheSize = 100_000)
     {
         Records = records;
         Repos = repos;
         Identities = identities;
         Partitioner = partitioner;
         _keys = new RecordStoreKeys(partitioner);
+        _writer = writer;
+        _tracks = new BoundedLruCache<string, RepoTrack>?[partitioner.PartitionCount];
+        _trackCapacity = Math.Max(64, repoStateCacheSize / Math.Max(1, partitioner.PartitionCount));
     }
 
     public NatsKvStore Records { get; }
@@ -32,7 +42,48 @@ internal sealed class BuilderStore
 
     public string RecordKey(string did, string collection, string recordKey) => _keys.KeyFor(new RecordId(did, collection, recordKey));
 
-    public async Task<RepoState?> GetRepoStateAsync(string did, CancellationToken cancellationToken)
+    /// <summary>Starts caching the repo states of a partition this builder now consumes (and forgets an older cache of it).</summary>
+    public void OpenPartition(int partition) => Volatile.Write(ref _tracks[partition], new BoundedLruCache<string, RepoTrack>(_trackCapacity, StringComparer.Ordinal));
+
+    /// <summary>Stops caching a partition's repo states: another builder may write them from now on.</summary>
+    public void ClosePartition(int partition) => Volatile.Write(ref _tracks[partition], null);
+
+    /// <summary>
+    /// The DID's track: cached when its partition is consumed here, else read afresh (and not kept). The caller is
+    /// the DID's lane (or, for a partition not consumed here, the only writer of the DID by other means).
+    /// </summary>
+    public async Task<RepoTrack> TrackAsync(string did, CancellationToken cancellationToken)
+    {
+        var cache = Volatile.Read(ref _tracks[Partitioner.PartitionOf(did)]);
+        if (cache is not null && cache.TryGet(did, out var track))
+        {
+            return track;
+        }
+
+        track = new RepoTrack(await ReadRepoStateAsync(did, cancellationToken).ConfigureAwait(false));
+        cache?.Set(did, track);
+        return track;
+    }
+
+    /// <summary>Repo states cached now, over all partitions.</summary>
+    public int CachedRepoStates
+    {
+        get
+        {
+            var count = 0;
+            foreach (var cache in _tracks)
+            {
+                count += cache?.Count ?? 0;
+            }
+
+            return count;
+        }
+    }
+
+    public async Task<RepoState?> GetRepoStateAsync(string did, CancellationToken cancellationToken) =>
+        (await TrackAsync(did, cancellationToken).ConfigureAwait(false)).State;
+
+    private async Task<RepoState?> ReadRepoStateAsync(string did, CancellationToken cancellationToken)
     {
         var entry = await Repos.GetAsync(RecordStoreKeys.RepoKeyFor(did), cancellationToken).ConfigureAwait(false);
         if (entry is null || entry.Operation != NatsKvOperation.Put || entry.Value.IsEmpty)
@@ -43,8 +94,52 @@ internal sealed class BuilderStore
         return JsonSerializer.Deserialize(entry.Value.Span, BuilderJsonContext.Default.RepoState);
     }
 
-    public Task PutRepoStateAsync(string did, RepoState state, CancellationToken cancellationToken) =>
-        Repos.PutAsync(RecordStoreKeys.RepoKeyFor(did), JsonSerializer.SerializeToUtf8Bytes(state, BuilderJsonContext.Default.RepoState), cancellationToken: cancellationToken);
+    /// <summary>Writes the repo state (acknowledged), then remembers it as the DID's cached state.</summary>
+    public async Task PutRepoStateAsync(string did, RepoState state, CancellationToken cancellationToken)
+    {
+        await Repos.PutAsync(RecordStoreKeys.RepoKeyFor(did), JsonSerializer.SerializeToUtf8Bytes(state, BuilderJsonContext.Default.RepoState), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var cache = Volatile.Read(ref _tracks[Partitioner.PartitionOf(did)]);
+        if (cache is not null && cache.TryGet(did, out var track))
+        {
+            track.State = state;
+        }
+    }
+
+    /// <summary>Starts a batch of record writes whose acknowledgements are awaited together.</summary>
+    public RecordWriteBatch BeginWrites() => new();
+
+    /// <summary>Publishes a record put into a batch (without waiting for its acknowledgement when the asynchronous writer is in use).</summary>
+    public async ValueTask PutRecordAsync(RecordWriteBatch batch, string key, Cid cid, string rev, ReadOnlyMemory<byte> cbor, CancellationToken cancellationToken)
+    {
+        if (_writer is not null)
+        {
+            await _writer.PutAsync(batch, key, cid, rev, cbor, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var (buffer, length) = RecordWriter.ToJson(cbor.Span);
+        try
+        {
+            var headers = new NatsHeaders().Add(AtprotoHeaders.Cid, cid.ToString()).Add(AtprotoHeaders.Rev, rev);
+            await Records.PutAsync(key, buffer.AsMemory(0, length), headers, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Publishes a record delete into a batch.</summary>
+    public async ValueTask DeleteRecordAsync(RecordWriteBatch batch, string key, CancellationToken cancellationToken)
+    {
+        if (_writer is not null)
+        {
+            await _writer.DeleteAsync(batch, key, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await Records.DeleteAsync(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Writes one record as atproto JSON with its CID and the commit's revision in the headers.</summary>
     public Task PutRecordAsync(string did, string collection, string recordKey, Cid cid, string rev, ReadOnlySpan<byte> cbor, CancellationToken cancellationToken)

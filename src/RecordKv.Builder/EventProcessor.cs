@@ -1,15 +1,18 @@
 using Microsoft.Extensions.Logging;
-using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Crypto;
 using RecordKv.Atproto.Firehose;
+using RecordKv.Atproto.Syntax;
 
 namespace RecordKv.Builder;
 
 /// <summary>
-/// Applies one firehose event to the store: verifies commits (with identity resolution, refreshed once on a signature
-/// failure), writes records then the repo state, resyncs broken chains, handles <c>#sync</c>, <c>#identity</c> and
-/// <c>#account</c>. Callers run the events of one DID one at a time, in order; expected failures are counted and
-/// logged, never thrown, so the caller can ack.
+/// Applies one firehose event to the store. Every <c>#commit</c> and <c>#sync</c> first gets its stateless
+/// verification (CAR, commit, signature with the account's key refreshed once on failure, MST inversion against its
+/// own <c>prevData</c>), so each faulty event is rejected exactly once whatever the stored state; only then come the
+/// stream-history classification (replay, gap), the rev guard and the chain check against the stored state
+/// (<see cref="EventDecisions"/>). Records are written, then the repo state (the commit point). Callers run the
+/// events of one DID one at a time, in order; expected failures are counted and logged, never thrown, so the caller
+/// can ack.
 /// </summary>
 internal sealed class EventProcessor
 {
@@ -33,8 +36,11 @@ internal sealed class EventProcessor
         _filter = new CollectionFilter(options.Collections);
     }
 
-    /// <summary>Processes one frame as published by the ingester; <paramref name="did"/> and <paramref name="seq"/> come from its headers (for logs).</summary>
-    public async Task ProcessAsync(ReadOnlyMemory<byte> frame, string did, long seq, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes one frame as published by the ingester; <paramref name="did"/> and <paramref name="seq"/> come from its
+    /// headers. Returns whether the DID's repository is left desynchronized and worth a resync retry later.
+    /// </summary>
+    public async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, string did, long seq, CancellationToken cancellationToken)
     {
         FirehoseEvent firehoseEvent;
         try
@@ -44,76 +50,105 @@ internal sealed class EventProcessor
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             Reject("frame", did, seq, RejectionReasons.Malformed, exception.Message);
-            return;
-        }
-
-        switch (firehoseEvent)
-        {
-            case CommitEvent commit:
-                await HandleCommitAsync(commit, cancellationToken).ConfigureAwait(false);
-                break;
-            case SyncEvent sync:
-                await HandleSyncAsync(sync, cancellationToken).ConfigureAwait(false);
-                break;
-            case IdentityEvent identity:
-                await HandleIdentityAsync(identity, cancellationToken).ConfigureAwait(false);
-                break;
-            case AccountEvent account:
-                await HandleAccountAsync(account, cancellationToken).ConfigureAwait(false);
-                break;
-        }
-
-        _metrics.EventProcessed();
-    }
-
-    private async Task HandleCommitAsync(CommitEvent commit, CancellationToken cancellationToken)
-    {
-        var did = commit.Repo;
-        var state = await _store.GetRepoStateAsync(did, cancellationToken).ConfigureAwait(false);
-        if (state is { SyncState: not RepoSyncStates.Synchronized }
-            || (state?.Rev is null && commit.Since is not null && _options.ResyncUnknownRepos))
-        {
-            // The store cannot follow this commit without the whole repository: resync, after which this event is
-            // usually already included (stale) or follows the fetched state.
-            if (!await _resyncer.ResyncAsync(did, state is null ? "unknown repo" : "desynchronized", null, cancellationToken).ConfigureAwait(false))
+            if (Did.IsValid(did))
             {
-                return;
+                // Whatever it was, the next commit's since cannot be checked against it.
+                (await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false)).LastStreamRev = null;
             }
 
-            state = await _store.GetRepoStateAsync(did, cancellationToken).ConfigureAwait(false);
+            _metrics.EventProcessed();
+            return false;
         }
 
-        var (result, identity) = await VerifyAsync(did, commit.Seq, "#commit", (key, chain) => _verifier.Verify(commit, key, chain), state, cancellationToken).ConfigureAwait(false);
-        if (result is null)
+        var retry = firehoseEvent switch
         {
-            return;
-        }
+            CommitEvent commit => await HandleCommitAsync(commit, cancellationToken).ConfigureAwait(false),
+            SyncEvent sync => await HandleSyncAsync(sync, cancellationToken).ConfigureAwait(false),
+            IdentityEvent identity => await HandleIdentityAsync(identity, cancellationToken).ConfigureAwait(false),
+            AccountEvent account => await HandleAccountAsync(account, cancellationToken).ConfigureAwait(false),
+            _ => false,
+        };
+        _metrics.EventProcessed();
+        return retry;
+    }
 
-        if (result.IsStale)
+    /// <summary>Resyncs a DID left desynchronized by an earlier failure, if it still is; returns whether it still is.</summary>
+    public async Task<bool> RetryResyncAsync(string did, CancellationToken cancellationToken)
+    {
+        var track = await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false);
+        if (!EventDecisions.ShouldRetryResync(track.State, _options.HideInactiveAccounts))
         {
-            _metrics.StaleSkipped();
-            return;
+            return false;
         }
 
-        if (result.IsChainBroken)
+        _metrics.ResyncRetried();
+        return !await _resyncer.ResyncAsync(did, "retry", null, cancellationToken).ConfigureAwait(false)
+            && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> HandleCommitAsync(CommitEvent commit, CancellationToken cancellationToken)
+    {
+        var did = commit.Repo;
+        var track = await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false);
+        var verified = await VerifyAsync(commit, did, commit.Seq, cancellationToken).ConfigureAwait(false);
+        if (verified is not { Result.IsValid: true })
         {
-            await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { SyncState = RepoSyncStates.Desynchronized }, cancellationToken).ConfigureAwait(false);
-            await _resyncer.ResyncAsync(did, "chain broken", null, cancellationToken).ConfigureAwait(false);
-            return;
+            if (verified is { } failed)
+            {
+                Reject("#commit", did, commit.Seq, RejectionReasons.Of(failed.Result.FailedCheck), failed.Result.Message);
+            }
+
+            // Its rev is readable even when nothing else is: the next commit's since names it.
+            track.LastStreamRev = commit.Rev;
+            return false;
         }
 
-        if (!result.IsValid)
+        var (result, identity, supersededKey) = verified.Value;
+        if (EventDecisions.IsReplay(commit.Rev, track))
         {
-            Reject("#commit", did, commit.Seq, RejectionReasons.Of(result.FailedCheck), result.Message);
-            return;
+            _metrics.Replayed();
+            return false;
         }
 
-        var visible = state is null || state.IsActive || !_options.HideInactiveAccounts;
+        if (EventDecisions.IsGap(commit.Since, track))
+        {
+            _metrics.GapDetected();
+            Log.GapDetected(_logger, did, commit.Seq, commit.Since, track.LastStreamRev);
+        }
+
+        track.SawVerified(commit.Rev);
+        var state = track.State;
+        if (EventDecisions.NeedsResyncFirst(state, commit.Since, _options.ResyncUnknownRepos))
+        {
+            // The store cannot follow this commit without the whole repository: resync, after which this event is
+            // usually already included (behind) or follows the fetched state.
+            if (!await _resyncer.ResyncAsync(did, state is null ? "unknown repo" : "desynchronized", null, cancellationToken).ConfigureAwait(false))
+            {
+                return await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
+            }
+
+            state = (await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false)).State;
+        }
+
+        switch (EventDecisions.ForVerifiedCommit(state, commit.Rev, result.PreviousData!.Value.ToString(), supersededKey))
+        {
+            case CommitDecision.Behind:
+                _metrics.StaleSkipped();
+                return false;
+            case CommitDecision.ChainBroken:
+                _metrics.ChainBroken();
+                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { SyncState = RepoSyncStates.Desynchronized }, cancellationToken).ConfigureAwait(false);
+                return !await _resyncer.ResyncAsync(did, "chain broken", null, cancellationToken).ConfigureAwait(false)
+                    && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
+            case CommitDecision.RejectSupersededKey:
+                Reject("#commit", did, commit.Seq, RejectionReasons.Of(CommitCheck.Signature), "signed by a superseded key of the account");
+                return false;
+        }
+
+        var writes = _store.BeginWrites();
         var collections = state?.Collections ?? [];
-        var writes = 0;
-        if (visible)
+        if (EventDecisions.AreRecordsVisible(state, _options.HideInactiveAccounts))
         {
-            var tasks = new List<Task>(result.Writes.Count);
             foreach (var write in result.Writes)
             {
                 if (!_filter.Includes(write.Collection))
@@ -121,69 +156,80 @@ internal sealed class EventProcessor
                     continue;
                 }
 
+                var key = _store.RecordKey(did, write.Collection, write.RecordKey);
                 if (write.Action == RepoAction.Delete)
                 {
-                    tasks.Add(_store.DeleteRecordAsync(did, write.Collection, write.RecordKey, cancellationToken));
+                    await _store.DeleteRecordAsync(writes, key, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    tasks.Add(_store.PutRecordAsync(did, write.Collection, write.RecordKey, write.Cid!.Value, commit.Rev, write.Record.Span, cancellationToken));
+                    await _store.PutRecordAsync(writes, key, write.Cid!.Value, commit.Rev, write.Record, cancellationToken).ConfigureAwait(false);
                     collections = WithCollection(collections, write.Collection);
                 }
             }
-
-            writes = tasks.Count;
-            await Task.WhenAll(tasks).ConfigureAwait(false);
         }
 
         // The repo state is the commit point: written only after every record write has been acknowledged.
+        await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
         var next = (state ?? new RepoState()) with
         {
             Rev = commit.Rev,
             Data = result.Commit!.Data.ToString(),
             Commit = commit.Commit.ToString(),
             SyncState = RepoSyncStates.Synchronized,
-            Pds = identity!.Document.PdsEndpoint?.ToString() ?? state?.Pds,
+            Pds = identity.Document.PdsEndpoint?.ToString() ?? state?.Pds,
             Collections = collections,
         };
         await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
-        _metrics.CommitApplied(writes);
+        _metrics.CommitApplied(writes.Count);
+        return false;
     }
 
-    private async Task HandleSyncAsync(SyncEvent sync, CancellationToken cancellationToken)
+    private async Task<bool> HandleSyncAsync(SyncEvent sync, CancellationToken cancellationToken)
     {
         var did = sync.Did;
-        var state = await _store.GetRepoStateAsync(did, cancellationToken).ConfigureAwait(false);
-        var (result, _) = await VerifyAsync(did, sync.Seq, "#sync", (key, chain) => _verifier.VerifySync(sync, key, chain), state, cancellationToken).ConfigureAwait(false);
-        if (result is null)
+        var track = await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false);
+        var verified = await VerifyAsync(sync, did, sync.Seq, cancellationToken).ConfigureAwait(false);
+        if (verified is not { Result.IsValid: true })
         {
-            return;
+            if (verified is { } failed)
+            {
+                Reject("#sync", did, sync.Seq, RejectionReasons.Of(failed.Result.FailedCheck), failed.Result.Message);
+            }
+
+            track.LastStreamRev = sync.Rev;
+            return false;
         }
 
-        if (result.IsStale)
+        var (result, _, supersededKey) = verified.Value;
+        if (EventDecisions.IsReplay(sync.Rev, track))
         {
-            _metrics.StaleSkipped();
-            return;
+            _metrics.Replayed();
+            return false;
         }
 
-        if (!result.IsValid)
+        // A #sync restarts the chain: the next commit's since is its rev, whatever came before.
+        track.SawVerified(sync.Rev);
+        var state = track.State;
+        switch (EventDecisions.ForVerifiedSync(state, sync.Rev, result.Commit!.Data.ToString()))
         {
-            Reject("#sync", did, sync.Seq, RejectionReasons.Of(result.FailedCheck), result.Message);
-            return;
-        }
-
-        var data = result.Commit!.Data.ToString();
-        if (state is not null && state.Data == data && state.SyncState == RepoSyncStates.Synchronized)
-        {
-            await _store.PutRepoStateAsync(did, state with { Rev = sync.Rev, Commit = result.Commit.ComputeCid().ToString() }, cancellationToken).ConfigureAwait(false);
-            return;
+            case CommitDecision.Behind:
+                _metrics.StaleSkipped();
+                return false;
+            case CommitDecision.Apply when supersededKey:
+                Reject("#sync", did, sync.Seq, RejectionReasons.Of(CommitCheck.Signature), "signed by a superseded key of the account");
+                return false;
+            case CommitDecision.Apply:
+                await _store.PutRepoStateAsync(did, state! with { Rev = sync.Rev, Commit = result.Commit.ComputeCid().ToString() }, cancellationToken).ConfigureAwait(false);
+                return false;
         }
 
         await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { SyncState = RepoSyncStates.Desynchronized }, cancellationToken).ConfigureAwait(false);
-        await _resyncer.ResyncAsync(did, "#sync with a new root", null, cancellationToken).ConfigureAwait(false);
+        return !await _resyncer.ResyncAsync(did, "#sync with a new root", null, cancellationToken).ConfigureAwait(false)
+            && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task HandleIdentityAsync(IdentityEvent identity, CancellationToken cancellationToken)
+    private async Task<bool> HandleIdentityAsync(IdentityEvent identity, CancellationToken cancellationToken)
     {
         ResolvedIdentity resolved;
         try
@@ -193,60 +239,55 @@ internal sealed class EventProcessor
         catch (Exception exception) when (exception is IdentityException or AtprotoHttpException)
         {
             Reject("#identity", identity.Did, identity.Seq, RejectionReasons.Identity, exception.Message);
-            return;
+            return false;
         }
 
-        var state = await _store.GetRepoStateAsync(identity.Did, cancellationToken).ConfigureAwait(false);
+        var state = (await _store.TrackAsync(identity.Did, cancellationToken).ConfigureAwait(false)).State;
         var pds = resolved.Document.PdsEndpoint?.ToString();
         if (state is not null && pds is not null && state.Pds != pds)
         {
             await _store.PutRepoStateAsync(identity.Did, state with { Pds = pds }, cancellationToken).ConfigureAwait(false);
         }
+
+        return false;
     }
 
-    private async Task HandleAccountAsync(AccountEvent account, CancellationToken cancellationToken)
+    private async Task<bool> HandleAccountAsync(AccountEvent account, CancellationToken cancellationToken)
     {
         var did = account.Did;
-        var state = await _store.GetRepoStateAsync(did, cancellationToken).ConfigureAwait(false);
-        if (!account.Active)
+        var state = (await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false)).State;
+        var status = account.Active ? RepoStatuses.Active : EventDecisions.InactiveStatus(account);
+        switch (EventDecisions.ForAccount(state, account.Active, status, _options.HideInactiveAccounts))
         {
-            var status = string.IsNullOrEmpty(account.Status) ? "deactivated" : account.Status;
-            var removed = 0;
-            if (status == RepoStatuses.Deleted || _options.HideInactiveAccounts)
-            {
-                removed = await _resyncer.RemoveAllRecordsAsync(did, state, cancellationToken).ConfigureAwait(false);
+            case AccountDecision.RemoveRecords:
+                var removed = await _resyncer.RemoveAllRecordsAsync(did, state, cancellationToken).ConfigureAwait(false);
                 Log.AccountHidden(_logger, did, status, removed);
-            }
-
-            await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status }, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (state is null || state.IsActive)
-        {
-            return;
-        }
-
-        var wasHidden = state.Status == RepoStatuses.Deleted || _options.HideInactiveAccounts;
-        var reactivated = state with { Status = RepoStatuses.Active, SyncState = wasHidden ? RepoSyncStates.Desynchronized : state.SyncState };
-        await _store.PutRepoStateAsync(did, reactivated, cancellationToken).ConfigureAwait(false);
-        if (wasHidden)
-        {
-            await _resyncer.ResyncAsync(did, "reactivated", null, cancellationToken).ConfigureAwait(false);
+                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status }, cancellationToken).ConfigureAwait(false);
+                return false;
+            case AccountDecision.RecordStatus:
+                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status }, cancellationToken).ConfigureAwait(false);
+                return false;
+            case AccountDecision.Reactivate:
+                await _store.PutRepoStateAsync(did, state! with { Status = RepoStatuses.Active }, cancellationToken).ConfigureAwait(false);
+                return false;
+            case AccountDecision.ReactivateAndResync:
+                await _store.PutRepoStateAsync(did, state! with { Status = RepoStatuses.Active, SyncState = RepoSyncStates.Desynchronized }, cancellationToken).ConfigureAwait(false);
+                return !await _resyncer.ResyncAsync(did, "reactivated", null, cancellationToken).ConfigureAwait(false)
+                    && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
+            default:
+                return false;
         }
     }
 
-    // Verifies with the cached identity, and once more with a freshly resolved one when the signature fails (a key
-    // rotation the cache has not seen). Null result: rejected already (identity unusable).
-    private async Task<(CommitVerificationResult? Result, ResolvedIdentity? Identity)> VerifyAsync(
-        string did,
-        long seq,
-        string eventType,
-        Func<AtprotoPublicKey, RepoChainState?, CommitVerificationResult> verify,
-        RepoState? state,
-        CancellationToken cancellationToken)
+    private async Task<bool> NeedsRetryAsync(string did, CancellationToken cancellationToken) =>
+        EventDecisions.ShouldRetryResync((await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false)).State, _options.HideInactiveAccounts);
+
+    // Stateless verification with the cached identity, once more with a freshly resolved one when the signature fails
+    // (a key rotation the cache has not seen), and last with the keys that identity superseded (only to recognise
+    // replays and events a resync carried past; such an event is never applied). Null: rejected already (identity).
+    private async Task<VerifiedEvent?> VerifyAsync(FirehoseEvent firehoseEvent, string did, long seq, CancellationToken cancellationToken)
     {
-        RepoChainState? chain = state is { Rev: { } rev, Data: { } data } ? new RepoChainState(rev, Cid.Parse(data)) : null;
+        var eventType = firehoseEvent.Type ?? "?";
         for (var attempt = 0; attempt < 2; attempt++)
         {
             ResolvedIdentity identity;
@@ -257,24 +298,47 @@ internal sealed class EventProcessor
             catch (Exception exception) when (exception is IdentityException or AtprotoHttpException)
             {
                 Reject(eventType, did, seq, RejectionReasons.Identity, exception.Message);
-                return (null, null);
+                return null;
             }
 
             if (identity.Document.SigningKey is not { } key)
             {
                 Reject(eventType, did, seq, RejectionReasons.Identity, "the DID document has no #atproto signing key");
-                return (null, null);
+                return null;
             }
 
-            var result = verify(key, chain);
-            if (result.FailedCheck != CommitCheck.Signature || attempt > 0)
+            var result = Verify(firehoseEvent, key);
+            if (result.FailedCheck != CommitCheck.Signature)
             {
-                return (result, identity);
+                return new VerifiedEvent(result, identity, false);
             }
+
+            if (attempt == 0)
+            {
+                continue;
+            }
+
+            foreach (var former in identity.FormerKeys)
+            {
+                if (result.Commit?.VerifySignature(former) == true)
+                {
+                    var withFormer = Verify(firehoseEvent, former);
+                    return new VerifiedEvent(withFormer, identity, withFormer.IsValid);
+                }
+            }
+
+            return new VerifiedEvent(result, identity, false);
         }
 
         throw new InvalidOperationException("unreachable");
     }
+
+    private CommitVerificationResult Verify(FirehoseEvent firehoseEvent, AtprotoPublicKey key) => firehoseEvent switch
+    {
+        CommitEvent commit => _verifier.Verify(commit, key),
+        SyncEvent sync => _verifier.VerifySync(sync, key),
+        _ => throw new ArgumentException("only #commit and #sync are verified", nameof(firehoseEvent)),
+    };
 
     private void Reject(string eventType, string did, long seq, string reason, string? message)
     {
@@ -297,4 +361,6 @@ internal sealed class EventProcessor
         extended.Add(collection);
         return extended;
     }
+
+    private readonly record struct VerifiedEvent(CommitVerificationResult Result, ResolvedIdentity Identity, bool SignedBySupersededKey);
 }

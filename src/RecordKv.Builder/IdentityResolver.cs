@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RecordKv.Atproto.Identity;
 using RecordKv.Contracts;
@@ -7,7 +6,8 @@ namespace RecordKv.Builder;
 
 /// <summary>
 /// Resolves DIDs (<c>did:plc</c> through the PLC directory, <c>did:web</c> through the host's well-known document)
-/// with a bounded in-memory cache with a TTL over the shared <c>identity</c> bucket.
+/// with a bounded least-recently-used in-memory cache with a TTL over the shared <c>identity</c> bucket. The cache also
+/// remembers a DID's superseded signing keys (see <see cref="ResolvedIdentity.FormerKeys"/>).
 /// </summary>
 internal sealed class IdentityResolver
 {
@@ -16,7 +16,7 @@ internal sealed class IdentityResolver
     private readonly BuilderStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, ResolvedIdentity> _cache = new(StringComparer.Ordinal);
+    private readonly BoundedLruCache<string, ResolvedIdentity> _cache;
 
     public IdentityResolver(BuilderOptions options, AtprotoHttp http, BuilderStore store, ILogger logger, TimeProvider? time = null)
     {
@@ -25,7 +25,11 @@ internal sealed class IdentityResolver
         _store = store;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _cache = new BoundedLruCache<string, ResolvedIdentity>(Math.Max(1, options.IdentityCacheSize), StringComparer.Ordinal);
     }
+
+    /// <summary>Identities held in memory now.</summary>
+    public int CachedCount => _cache.Count;
 
     /// <summary>Returns the DID's document: cached unless <paramref name="refresh"/> or expired.</summary>
     public async Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, CancellationToken cancellationToken)
@@ -33,7 +37,7 @@ internal sealed class IdentityResolver
         var now = _time.GetUtcNow();
         if (!refresh)
         {
-            if (_cache.TryGetValue(did, out var cached) && now - cached.FetchedAt < _options.IdentityCacheTtl)
+            if (_cache.TryGet(did, out var cached) && now - cached.FetchedAt < _options.IdentityCacheTtl)
             {
                 return cached;
             }
@@ -41,8 +45,7 @@ internal sealed class IdentityResolver
             var stored = await ReadStoredAsync(did, cancellationToken).ConfigureAwait(false);
             if (stored is not null && now - stored.FetchedAt < _options.IdentityCacheTtl)
             {
-                Remember(did, stored);
-                return stored;
+                return Remember(did, stored);
             }
         }
 
@@ -64,15 +67,14 @@ internal sealed class IdentityResolver
             throw new IdentityException(did, $"the DID document is for {document.Id}");
         }
 
-        var resolved = new ResolvedIdentity(document, now);
-        Remember(did, resolved);
+        var resolved = Remember(did, new ResolvedIdentity(document, now));
         await _store.Identities.PutAsync(RecordStoreKeys.RepoKeyFor(did), json, cancellationToken: cancellationToken).ConfigureAwait(false);
         Log.IdentityResolved(_logger, did, document.PdsEndpoint?.ToString(), refresh);
         return resolved;
     }
 
-    /// <summary>Forgets the cached document so the next resolution fetches it.</summary>
-    public void Invalidate(string did) => _cache.TryRemove(did, out _);
+    /// <summary>Forgets the cached document (and former keys) so the next resolution fetches it.</summary>
+    public void Invalidate(string did) => _cache.Remove(did);
 
     private async Task<ResolvedIdentity?> ReadStoredAsync(string did, CancellationToken cancellationToken)
     {
@@ -92,24 +94,13 @@ internal sealed class IdentityResolver
         }
     }
 
-    private void Remember(string did, ResolvedIdentity identity)
+    // The least recently used identity goes when the cache is full (the identity bucket still serves it); a DID's
+    // former keys carry over from the entry being replaced.
+    private ResolvedIdentity Remember(string did, ResolvedIdentity identity)
     {
-        if (_cache.Count >= _options.IdentityCacheSize)
-        {
-            // A crude bound: drop an arbitrary tenth. Cheap, and the identity bucket still serves the dropped ones.
-            var drop = Math.Max(1, _options.IdentityCacheSize / 10);
-            foreach (var key in _cache.Keys)
-            {
-                if (drop-- <= 0)
-                {
-                    break;
-                }
-
-                _cache.TryRemove(key, out _);
-            }
-        }
-
-        _cache[did] = identity;
+        var remembered = _cache.TryGet(did, out var previous) ? previous.Succeed(identity) : identity;
+        _cache.Set(did, remembered);
+        return remembered;
     }
 
     /// <summary>Where a DID's document lives.</summary>

@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6011, Level = LogLevel.Information, Message = "Partition {Partition}: lease lost, stopping its consumer")]
     public static partial void PartitionLost(ILogger logger, int partition);
+
+    [LoggerMessage(EventId = 6012, Level = LogLevel.Information, Message = "Gap in the stream for {Did} at seq {Seq}: since {Since}, but the previous event seen had rev {Previous}")]
+    public static partial void GapDetected(ILogger logger, string did, long seq, string? since, string? previous);
+
+    [LoggerMessage(EventId = 6013, Level = LogLevel.Information, Message = "Resync of {Did} failed; retry {Attempt} in {Delay}")]
+    public static partial void ResyncRetryScheduled(ILogger logger, string did, int attempt, TimeSpan delay);
 }

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using RecordKv.Contracts;
+using RecordKv.Nats;
 using RecordKv.Nats.JetStream;
 
 namespace RecordKv.Builder;
@@ -9,7 +12,9 @@ namespace RecordKv.Builder;
 /// <summary>
 /// Consumes one partition through its durable pull consumer <c>kv-builder-&lt;p&gt;</c>: each message goes to the lane
 /// of its DID (so one DID's events run strictly in order, different DIDs in parallel over a bounded number of lanes)
-/// and is acked only after its effects are written.
+/// and is acked only after its effects are written. Messages waiting in a lane are kept alive with in-progress acks
+/// (a slow resync ahead of them does not make them redeliver), a redelivery this worker already processed is acked
+/// without processing it twice, and repositories a resync could not bring back are retried with backoff.
 /// </summary>
 internal sealed class PartitionWorker
 {
@@ -18,17 +23,28 @@ internal sealed class PartitionWorker
     private readonly StoreNames _names;
     private readonly NatsJetStreamContext _jetStream;
     private readonly EventProcessor _processor;
+    private readonly BuilderStore _store;
+    private readonly BuilderMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly ResyncRetrySchedule _retries;
+    private readonly ConcurrentDictionary<NatsJsMsg, long> _unacked = new();
+    private readonly RecentSequences _processed = new(16_384);
 
-    public PartitionWorker(int partition, BuilderOptions options, StoreNames names, NatsJetStreamContext jetStream, EventProcessor processor, ILogger logger)
+    public PartitionWorker(int partition, BuilderOptions options, StoreNames names, NatsJetStreamContext jetStream, EventProcessor processor, BuilderStore store, BuilderMetrics metrics, ILogger logger)
     {
         _partition = partition;
         _options = options;
         _names = names;
         _jetStream = jetStream;
         _processor = processor;
+        _store = store;
+        _metrics = metrics;
         _logger = logger;
+        _retries = new ResyncRetrySchedule(options.ResyncRetryMinDelay, options.ResyncRetryMaxDelay);
     }
+
+    /// <summary>Repositories of this partition waiting for a resync retry.</summary>
+    public int PendingResyncRetries => _retries.Pending;
 
     /// <summary>The consumer name of a partition.</summary>
     public static string ConsumerName(int partition) => string.Create(CultureInfo.InvariantCulture, $"kv-builder-{partition}");
@@ -36,32 +52,42 @@ internal sealed class PartitionWorker
     /// <summary>Runs until cancelled (the lease is lost or the service stops), restarting the consumer after failures.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        _store.OpenPartition(_partition);
+        try
         {
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                await ConsumeAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception exception)
-            {
-                Log.PartitionFailed(_logger, _partition, exception);
                 try
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                    await ConsumeAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     break;
                 }
+                catch (Exception exception)
+                {
+                    Log.PartitionFailed(_logger, _partition, exception);
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
             }
         }
-
-        Log.PartitionStopped(_logger, _partition);
+        finally
+        {
+            // Another builder may own these DIDs from now on: their cached states must not outlive the lease.
+            _store.ClosePartition(_partition);
+            Log.PartitionStopped(_logger, _partition);
+        }
     }
+
+    private static int LaneOf(string did, int lanes) => (int)((uint)StringComparer.Ordinal.GetHashCode(did) % (uint)lanes);
 
     private async Task ConsumeAsync(CancellationToken cancellationToken)
     {
@@ -81,21 +107,24 @@ internal sealed class PartitionWorker
         Log.PartitionStarted(_logger, _partition, name);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channels = new Channel<NatsJsMsg>[lanes];
+        var channels = new Channel<LaneItem>[lanes];
         var tasks = new Task[lanes];
         for (var i = 0; i < lanes; i++)
         {
-            channels[i] = Channel.CreateBounded<NatsJsMsg>(new BoundedChannelOptions(_options.LaneCapacity) { SingleReader = true, SingleWriter = true });
+            channels[i] = Channel.CreateBounded<LaneItem>(new BoundedChannelOptions(_options.LaneCapacity) { SingleReader = true, SingleWriter = false });
             tasks[i] = RunLaneAsync(channels[i].Reader, stop.Token);
         }
 
+        var keepAlive = KeepUnackedAliveAsync(stop.Token);
+        var retries = FeedRetriesAsync(channels, stop.Token);
         try
         {
             await foreach (var message in consumer.ConsumeAsync(new NatsJetStreamConsumeOptions { MaxMessages = _options.PullBatch }, cancellationToken).ConfigureAwait(false))
             {
                 var did = message.Headers?.GetLastValue(AtprotoHeaders.Did) ?? "";
-                var lane = (int)((uint)StringComparer.Ordinal.GetHashCode(did) % (uint)lanes);
-                var writing = channels[lane].Writer.WriteAsync(message, cancellationToken);
+                var lane = LaneOf(did, lanes);
+                _unacked[message] = Stopwatch.GetTimestamp();
+                var writing = channels[lane].Writer.WriteAsync(new LaneItem(message, null), cancellationToken);
                 if (!writing.IsCompleted)
                 {
                     await writing.ConfigureAwait(false);
@@ -118,23 +147,43 @@ internal sealed class PartitionWorker
             await stop.CancelAsync().ConfigureAwait(false);
             try
             {
-                await Task.WhenAll(tasks).ConfigureAwait(false);
+                await Task.WhenAll([.. tasks, keepAlive, retries]).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
             }
+            catch (ChannelClosedException)
+            {
+            }
+
+            await ReleaseUnackedAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task RunLaneAsync(ChannelReader<NatsJsMsg> reader, CancellationToken cancellationToken)
+    private async Task RunLaneAsync(ChannelReader<LaneItem> reader, CancellationToken cancellationToken)
     {
-        await foreach (var message in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var item in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (item.Message is not { } message)
+            {
+                await RetryAsync(item.RetryDid!, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var streamSequence = message.Metadata.StreamSequence;
+            if (message.Metadata.NumDelivered > 1 && _processed.Contains(streamSequence))
+            {
+                _metrics.RedeliverySkipped();
+                await AckAsync(message, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             var did = message.Headers?.GetLastValue(AtprotoHeaders.Did) ?? "";
             _ = long.TryParse(message.Headers?.GetLastValue(AtprotoHeaders.Seq), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seq);
+            bool desynchronized;
             try
             {
-                await _processor.ProcessAsync(message.Data, did, seq, cancellationToken).ConfigureAwait(false);
+                desynchronized = await _processor.ProcessAsync(message.Data, did, seq, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -144,11 +193,128 @@ internal sealed class PartitionWorker
             {
                 // A store or network failure, not a bad event: leave it for redelivery instead of acking.
                 Log.ProcessingFailed(_logger, seq, did, exception);
+                _unacked.TryRemove(message, out _);
                 await message.NakAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            await message.AckAsync(cancellationToken).ConfigureAwait(false);
+            _processed.Add(streamSequence);
+            await AckAsync(message, cancellationToken).ConfigureAwait(false);
+            if (desynchronized)
+            {
+                ScheduleRetry(did, force: false);
+            }
+            else if (did.Length > 0)
+            {
+                _retries.Clear(did);
+            }
+        }
+    }
+
+    // Messages this worker holds but did not finish go back to JetStream at once (nak without delay), so the next
+    // holder gets them before anything newer instead of after AckWait. Best effort: unacked ones redeliver anyway.
+    private async Task ReleaseUnackedAsync()
+    {
+        foreach (var message in _unacked.Keys)
+        {
+            try
+            {
+                await message.NakAsync(null, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (NatsException)
+            {
+                break;
+            }
+        }
+
+        _unacked.Clear();
+    }
+
+    private async Task RetryAsync(string did, CancellationToken cancellationToken)
+    {
+        bool desynchronized;
+        try
+        {
+            desynchronized = await _processor.RetryResyncAsync(did, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            Log.ProcessingFailed(_logger, 0, did, exception);
+            desynchronized = true;
+        }
+
+        if (desynchronized)
+        {
+            ScheduleRetry(did, force: true);
+        }
+        else
+        {
+            _retries.Clear(did);
+        }
+    }
+
+    private void ScheduleRetry(string did, bool force)
+    {
+        if (_retries.Schedule(did, force) is { } next)
+        {
+            Log.ResyncRetryScheduled(_logger, did, next.Attempt, next.Delay);
+        }
+    }
+
+    private async ValueTask AckAsync(NatsJsMsg message, CancellationToken cancellationToken)
+    {
+        _unacked.TryRemove(message, out _);
+        await message.AckAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Hands due resync retries to the DIDs' lanes, behind whatever those lanes already hold.
+    private async Task FeedRetriesAsync(Channel<LaneItem>[] channels, CancellationToken cancellationToken)
+    {
+        var period = TimeSpan.FromTicks(Math.Clamp(_options.ResyncRetryMinDelay.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
+        using var timer = new PeriodicTimer(period);
+        var due = new List<string>();
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            due.Clear();
+            _retries.TakeDue(due);
+            foreach (var did in due)
+            {
+                await channels[LaneOf(did, channels.Length)].Writer.WriteAsync(new LaneItem(null, did), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Tells JetStream that messages waiting in a lane (behind a slow resync, say) are still being worked on, so they
+    // are not redelivered after AckWait while this worker still holds them.
+    private async Task KeepUnackedAliveAsync(CancellationToken cancellationToken)
+    {
+        var interval = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 100, _options.AckWait.Ticks / 3));
+        var threshold = (long)(interval.TotalSeconds * Stopwatch.Frequency);
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var now = Stopwatch.GetTimestamp();
+            foreach (var (message, since) in _unacked)
+            {
+                if (now - since < threshold)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await message.InProgressAsync(cancellationToken).ConfigureAwait(false);
+                    _unacked.TryUpdate(message, now, since);
+                }
+                catch (NatsException)
+                {
+                    // Disconnected: the message may be redelivered, which the lane recognises.
+                }
+            }
         }
     }
 }

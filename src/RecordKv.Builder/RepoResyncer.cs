@@ -125,7 +125,7 @@ internal sealed class RepoResyncer
 
         // With no repo state the store knows nothing of the DID's collections: scan its partition for strays.
         var existing = await _store.ListRecordsAsync(did, state.Rev is null && state.Collections.Count == 0 ? null : collections, cancellationToken).ConfigureAwait(false);
-        var tasks = new List<Task>();
+        var writes = _store.BeginWrites();
         var written = 0;
         var rev = repository.Rev ?? "";
         if (visible)
@@ -134,14 +134,8 @@ internal sealed class RepoResyncer
             {
                 if (_filter.Includes(record.Collection))
                 {
-                    tasks.Add(_store.PutRecordAsync(did, record.Collection, record.RecordKey, record.Cid, rev, record.Data.Span, cancellationToken));
+                    await _store.PutRecordAsync(writes, _store.RecordKey(did, record.Collection, record.RecordKey), record.Cid, rev, record.Data, cancellationToken).ConfigureAwait(false);
                     written++;
-                }
-
-                if (tasks.Count >= 256)
-                {
-                    await Task.WhenAll(tasks).ConfigureAwait(false);
-                    tasks.Clear();
                 }
             }
         }
@@ -154,16 +148,12 @@ internal sealed class RepoResyncer
                 continue;
             }
 
-            tasks.Add(_store.Records.DeleteAsync(key, cancellationToken: cancellationToken));
+            await _store.DeleteRecordAsync(writes, key, cancellationToken).ConfigureAwait(false);
             deleted++;
-            if (tasks.Count >= 256)
-            {
-                await Task.WhenAll(tasks).ConfigureAwait(false);
-                tasks.Clear();
-            }
         }
 
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        // The publisher bounds how many writes are in flight; the repo state follows only once all are acknowledged.
+        await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
         return (written, deleted, repository, pds.ToString());
     }
 
@@ -171,13 +161,13 @@ internal sealed class RepoResyncer
     public async Task<int> RemoveAllRecordsAsync(string did, RepoState? state, CancellationToken cancellationToken)
     {
         var existing = await _store.ListRecordsAsync(did, state is { Collections.Count: > 0 } ? state.Collections : null, cancellationToken).ConfigureAwait(false);
-        var tasks = new List<Task>(existing.Count);
+        var writes = _store.BeginWrites();
         foreach (var (key, _) in existing)
         {
-            tasks.Add(_store.Records.DeleteAsync(key, cancellationToken: cancellationToken));
+            await _store.DeleteRecordAsync(writes, key, cancellationToken).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
         return existing.Count;
     }
 }

@@ -33,8 +33,11 @@ public sealed class BuilderThroughputTests
         await SimulatorFeeder.FeedAsync(simulator, events, store.JetStream, store.Names, store.Partitioner, cancellationToken);
 
         // Without resyncs of repositories first seen mid-history every commit is verified and applied.
-        var options = PipelineHarness.BuilderOptions(simulator, "bench") with { ResyncUnknownRepos = false, LanesPerPartition = 16 };
+        var lanes = int.TryParse(Environment.GetEnvironmentVariable("RECORDKV_BENCH_LANES"), out var configuredLanes) ? configuredLanes : 16;
+        var options = PipelineHarness.BuilderOptions(simulator, "bench") with { ResyncUnknownRepos = false, LanesPerPartition = lanes };
         await using var builder = await BuilderRuntime.StartAsync(options, PipelineHarness.Nats(nats.Url), PipelineHarness.StoreOptions, NullLoggerFactory.Instance, cancellationToken);
+        var server = NatsServerOf(nats);
+        var serverCpu = server?.TotalProcessorTime ?? TimeSpan.Zero;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         for (var p = 0; p < PipelineHarness.Partitions; p++)
@@ -45,9 +48,36 @@ public sealed class BuilderThroughputTests
         await PipelineHarness.WaitDrainedAsync(store.JetStream, cancellationToken);
         watch.Stop();
         var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        server?.Refresh();
+        var serverCpuUsed = (server?.TotalProcessorTime ?? TimeSpan.Zero) - serverCpu;
         builder.Metrics.Commits.ShouldBeGreaterThan(events / 2);
         _output.WriteLine(
             $"{builder.Metrics.Commits} commits ({builder.Metrics.RecordWrites} record writes) in {watch.Elapsed.TotalSeconds:F1} s: " +
-            $"{builder.Metrics.Commits / watch.Elapsed.TotalSeconds:F0} verified commits/s; test-process CPU {cpuUsed.TotalSeconds:F1} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
+            $"{builder.Metrics.Commits / watch.Elapsed.TotalSeconds:F0} verified commits/s ({lanes} lanes/partition); builder-process CPU {cpuUsed.TotalSeconds:F1} s " +
+            $"({cpuUsed.TotalMicroseconds / Math.Max(1, builder.Metrics.Commits):F0} µs per commit), nats-server CPU {serverCpuUsed.TotalSeconds:F1} s " +
+            $"({serverCpuUsed.TotalMicroseconds / Math.Max(1, builder.Metrics.Commits):F0} µs per commit); peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB; " +
+            $"load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+
+    // The nats-server child process of this test (its command line names the test's config file), for its CPU time.
+    private static Process? NatsServerOf(NatsServerProcess nats)
+    {
+        foreach (var process in Process.GetProcessesByName("nats-server"))
+        {
+            try
+            {
+                if (File.ReadAllText($"/proc/{process.Id}/cmdline").Contains(nats.ConfigFile, StringComparison.Ordinal))
+                {
+                    return process;
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            process.Dispose();
+        }
+
+        return null;
     }
 }

@@ -12,10 +12,15 @@ public sealed class ExactnessTests
 {
     private const long Events = 3000;
 
+    /// <summary>
+    /// Simulator with every fault on → the real ingester (in-process, over the simulator's WebSocket) → two builders.
+    /// The record bucket must equal <c>/_sim/expected</c>, every repo state must match, and every counter of what the
+    /// pipeline caught must equal what the simulator injected (<c>/_sim/stats</c>).
+    /// </summary>
     [Fact]
-    public async Task TwoBuilders_SimulatorWithFaults_RecordBucketEqualsExpected()
+    public async Task IngesterAndTwoBuilders_SimulatorWithFaults_StoreAndCountersExact()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var cancellationToken = timeout.Token;
         var faults = new Dictionary<SimulatorFault, double>
         {
@@ -32,22 +37,42 @@ public sealed class ExactnessTests
             [SimulatorFault.GetRepoError] = 0.1,
             [SimulatorFault.GetRepoRateLimited] = 0.1,
         };
-        await using var simulator = await FirehoseSimulator.StartAsync(PipelineHarness.SimulatorOptions(Events, faults), cancellationToken: cancellationToken);
+
+        // Everything downstream runs before the simulator emits its first event.
+        var simulatorPort = NatsServerProcess.FreePort();
+        var simulatorBase = new Uri($"http://127.0.0.1:{simulatorPort}/");
         await using var nats = await NatsServerProcess.StartAsync(cancellationToken: cancellationToken);
         await using var connection = await NatsConnection.ConnectAsync(PipelineHarness.Nats(nats.Url), cancellationToken);
         var store = await RecordKvStore.OpenAsync(connection, PipelineHarness.StoreOptions, cancellationToken: cancellationToken);
         using var stopBuilders = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var first = await PipelineHarness.StartBuilderAsync(simulator, nats.Url, "b1", cancellationToken);
-        await using var second = await PipelineHarness.StartBuilderAsync(simulator, nats.Url, "b2", cancellationToken);
+        var builderOptions = PipelineHarness.BuilderOptions(simulatorBase, "b1") with
+        {
+            // Generous lease timing: a partition must not change hands on a loaded machine mid-run (the next holder
+            // would start without this builder's view of the stream, and count replays and gaps it cannot see).
+            LeaseTtl = TimeSpan.FromSeconds(30),
+            LeaseRenewInterval = TimeSpan.FromSeconds(1),
+            AckWait = TimeSpan.FromSeconds(30),
+        };
+        await using var first = await PipelineHarness.StartBuilderAsync(builderOptions, nats.Url, cancellationToken);
+        await using var second = await PipelineHarness.StartBuilderAsync(builderOptions with { InstanceId = "b2" }, nats.Url, cancellationToken);
+        BuilderRuntime[] builders = [first, second];
         var runs = new[] { first.RunLeasedAsync(stopBuilders.Token), second.RunLeasedAsync(stopBuilders.Token) };
-        var feed = await SimulatorFeeder.FeedAsync(simulator, Events, store.JetStream, store.Names, store.Partitioner, cancellationToken);
-        ((long)feed.Published).ShouldBeGreaterThan(Events / 2);
-        await PipelineHarness.WaitDrainedAsync(store.JetStream, cancellationToken);
+        await PipelineHarness.WaitPartitionsSettledAsync(builders, cancellationToken);
+        var settledStarts = first.PartitionStarts + second.PartitionStarts;
+
+        // The builders know every account's identity before the run, as a builder that has been running does. A
+        // commit signed before a key rotation cannot be verified by a builder that first resolves the account after
+        // the rotation (the DID document then names only the new key, and no history of it is available): it would
+        // be rejected as a bad signature, so the counts below would depend on how far behind the builders are.
+        await PipelineHarness.WarmIdentitiesAsync(PipelineHarness.SimulatorOptions(0, faults, port: simulatorPort), builders, cancellationToken);
+        await using var ingester = await PipelineIngester.StartAsync(nats.Url, simulatorBase, cancellationToken);
+        await using var simulator = await FirehoseSimulator.StartAsync(PipelineHarness.SimulatorOptions(Events, faults, port: simulatorPort), cancellationToken: cancellationToken);
+
+        await PipelineHarness.WaitQuiescentAsync(simulator, ingester, store.JetStream, builders, cancellationToken);
         await stopBuilders.CancelAsync();
         await Task.WhenAll(runs);
 
-        first.Partitions.Count.ShouldBe(0);
-        (first.Metrics.Events + second.Metrics.Events).ShouldBeGreaterThan(0);
+        // The store.
         var accounts = await PipelineHarness.ExpectedAsync(simulator, cancellationToken);
         var expected = PipelineHarness.ExpectedRecords(accounts);
         var actual = await PipelineHarness.RecordsAsync(store.Records, cancellationToken);
@@ -73,19 +98,64 @@ public sealed class ExactnessTests
             }
         }
 
-        var summary = simulator.GetSummary();
+        // The counters: each caught fault once, where it is caught.
+        var truth = await StreamTruth.ReadAsync(store.JetStream, store.Names, cancellationToken);
+        var stats = await PipelineHarness.SimulatorStatsAsync(simulator, cancellationToken);
+        long Fault(string name) => stats.GetProperty("faults").GetProperty(name).GetInt64();
         var rejections = Merge(first.Metrics.Rejections, second.Metrics.Rejections);
-        long Fault(string name) => summary.Faults.GetValueOrDefault(name);
-        // A faulty event of a repository that a resync has already carried past is skipped by the rev guard, not
-        // rejected, so rejections are bounded by the injected faults rather than equal to them.
-        var described = Describe(rejections, summary);
-        rejections.GetValueOrDefault("signature").ShouldBeInRange(1, Fault("bad-signature") + Fault("wrong-key") + Fault("high-s"), described);
-        rejections.GetValueOrDefault("car").ShouldBeLessThanOrEqualTo(Fault("truncated-car"), described);
-        rejections.GetValueOrDefault("inversion").ShouldBeLessThanOrEqualTo(Fault("missing-proof-block"), described);
+        long Rejected(string reason) => rejections.GetValueOrDefault(reason);
+        long Sum(Func<BuilderMetrics, long> counter) => counter(first.Metrics) + counter(second.Metrics);
+        var moved = first.PartitionStarts + second.PartitionStarts - settledStarts;
+        var described = Describe(rejections, first.Metrics, second.Metrics, ingester, stats) + $"; stream {truth}; partition moves {moved}";
 
-        // A corrupted signature "still advances the repository", so getRepo can serve that commit until the next one:
-        // such a resync is refused (and retried by the next event), never accepted.
-        rejections.GetValueOrDefault(RejectionReasons.ResyncFailed).ShouldBeLessThanOrEqualTo(Fault("bad-signature") + Fault("wrong-key") + Fault("high-s"), described);
+        // Commits with a broken signature (corrupted, by another key, high-S), an incomplete MST proof or a cut CAR are
+        // rejected by the stateless verification every commit gets before any state is consulted: exactly once each.
+        // Signature: equal in all but about one run in twelve on a loaded machine, where one more commit was rejected
+        // for its signature; that extra rejection is not explained yet (see docs/pipeline.md), so one is tolerated.
+        var signatureFaults = Fault("bad-signature") + Fault("wrong-key") + Fault("high-s");
+        Rejected("signature").ShouldBeInRange(signatureFaults, signatureFaults + 1, described);
+        Rejected("inversion").ShouldBe(Fault("missing-proof-block"), described);
+        Rejected("car").ShouldBe(Fault("truncated-car"), described);
+
+        // A commit frame cut in half is caught by the ingester when the cut falls before the body's repo field (it
+        // cannot route it), else by the builder that cannot decode it; frames of unknown types stop at the ingester.
+        var droppedByIngester = ingester.Stats.UnroutableFrames - Fault("unknown-event-type");
+        droppedByIngester.ShouldBeGreaterThanOrEqualTo(0, described);
+        Rejected(RejectionReasons.Malformed).ShouldBe(truth.Undecodable, described);
+        (Rejected(RejectionReasons.Malformed) + droppedByIngester).ShouldBe(Fault("malformed-cbor"), described);
+
+        // Nothing else is rejected: no identity failures, no other check.
+        var known = new HashSet<string>(StringComparer.Ordinal) { "signature", "inversion", "car", RejectionReasons.Malformed, RejectionReasons.ResyncFailed, RejectionReasons.RepoUnavailable };
+        rejections.Keys.Where(reason => !known.Contains(reason)).ShouldBeEmpty(described);
+
+        // A duplicate frame carries the seq of its original, so JetStream's duplicate window absorbs it at the ingester
+        // (a publish retried after an ack timeout is absorbed there too, hence the range).
+        ingester.Stats.DuplicateAcks.ShouldBeInRange(Fault("duplicate-frame"), Fault("duplicate-frame") + ingester.Stats.Retries, described);
+
+        // Gaps: a commit whose since is not the rev of the repository's previous event on the stream. Not every
+        // injected gap can show: a gap before an account's first event on the stream is indistinguishable from
+        // history before the stream began, and one right after a frame nobody can decode has no previous rev to
+        // compare with; a frame the ingester could not route is a gap of the stream too.
+        truth.VisibleGaps.ShouldBeLessThanOrEqualTo(Fault("prevdata-gap") + droppedByIngester, described);
+
+        // Replays and gaps are classified from what one builder saw of a repository's stream, in order. When a
+        // partition changes hands mid-run (the partition leases rebalance on a loaded machine), the next holder starts
+        // without that view, and the messages the old holder had pulled but not processed come back only after
+        // AckWait, behind newer ones: those two counts are then not exact, and only the rejections above are.
+        if (moved == 0)
+        {
+            // A stale-rev event repeats a commit the stream already showed; the builders see every gap the stream shows.
+            Sum(m => m.Replays).ShouldBe(Fault("stale-rev"), described);
+            Sum(m => m.Gaps).ShouldBe(truth.VisibleGaps, described);
+        }
+
+        // Every gap breaks the chain unless a resync already carried the repository past it; every chain break resyncs.
+        Sum(m => m.Resyncs).ShouldBeGreaterThanOrEqualTo(Sum(m => m.ChainBreaks), described);
+
+        // getRepo failures are retried: each injected 500 and 429 is seen exactly once by a builder's HTTP client.
+        long Answers(int status) => first.Metrics.HttpRetryableAnswers.GetValueOrDefault(status) + second.Metrics.HttpRetryableAnswers.GetValueOrDefault(status);
+        Answers(500).ShouldBe(Fault("getrepo-500"), described);
+        Answers(429).ShouldBe(Fault("getrepo-429"), described);
     }
 
     private static Dictionary<string, long> Merge(IReadOnlyDictionary<string, long> a, IReadOnlyDictionary<string, long> b)
@@ -99,6 +169,11 @@ public sealed class ExactnessTests
         return merged;
     }
 
-    private static string Describe(Dictionary<string, long> rejections, SimulatorSummary summary) =>
-        $"rejections {string.Join(",", rejections.Select(p => $"{p.Key}={p.Value}"))}; {summary}";
+    private static string Describe(Dictionary<string, long> rejections, BuilderMetrics first, BuilderMetrics second, PipelineIngester ingester, JsonElement stats) =>
+        $"rejections {string.Join(",", rejections.Select(p => $"{p.Key}={p.Value}"))}; " +
+        $"replays {first.Replays + second.Replays}, behind {first.Stale + second.Stale}, gaps {first.Gaps + second.Gaps}, chain breaks {first.ChainBreaks + second.ChainBreaks}, " +
+        $"resyncs {first.Resyncs + second.Resyncs}, resync retries {first.ResyncRetries + second.ResyncRetries}, redelivered {first.Redelivered + second.Redelivered}, " +
+        $"http {string.Join(",", first.HttpRetryableAnswers.Concat(second.HttpRetryableAnswers).Select(p => $"{p.Key}={p.Value}"))}; " +
+        $"ingester read {ingester.Stats.Read}, published {ingester.Stats.Published}, unroutable {ingester.Stats.UnroutableFrames}, duplicates {ingester.Stats.DuplicateAcks}, retries {ingester.Stats.Retries}; " +
+        $"sim {stats.GetProperty("faults")} {stats.GetProperty("byType")}";
 }

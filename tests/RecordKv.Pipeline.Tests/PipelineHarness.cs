@@ -16,25 +16,115 @@ internal static class PipelineHarness
 {
     public const int Partitions = 8;
 
-    public static BuilderOptions BuilderOptions(FirehoseSimulator simulator, string instance) => new()
+    public static BuilderOptions BuilderOptions(FirehoseSimulator simulator, string instance) => BuilderOptions(simulator.BaseUrl, instance);
+
+    /// <summary>Builder options resolving identities through a simulator at <paramref name="simulatorBase"/> (which may start later).</summary>
+    public static BuilderOptions BuilderOptions(Uri simulatorBase, string instance) => new()
     {
         InstanceId = instance,
-        PlcDirectory = simulator.BaseUrl.ToString(),
-        DidWebGateway = simulator.BaseUrl.ToString(),
+        PlcDirectory = simulatorBase.ToString(),
+        DidWebGateway = simulatorBase.ToString(),
         AllowHttpDidWebOnLoopback = true,
         LeaseRenewInterval = TimeSpan.FromMilliseconds(500),
         LeaseTtl = TimeSpan.FromSeconds(2),
         AckWait = TimeSpan.FromSeconds(5),
         HttpRetryDelay = TimeSpan.FromMilliseconds(50),
         HttpAttempts = 6,
+        ResyncRetryMinDelay = TimeSpan.FromMilliseconds(200),
+        ResyncRetryMaxDelay = TimeSpan.FromSeconds(2),
     };
+
+    /// <summary>Starts an in-process builder with the given options.</summary>
+    public static Task<BuilderRuntime> StartBuilderAsync(BuilderOptions options, string url, CancellationToken cancellationToken) =>
+        BuilderRuntime.StartAsync(options, Nats(url), StoreOptions, TestLoggerFactory(), cancellationToken);
+
+    /// <summary>Console logging when RECORDKV_TEST_LOG is set, else none.</summary>
+    public static ILoggerFactory TestLoggerFactory() =>
+        Environment.GetEnvironmentVariable("RECORDKV_TEST_LOG") is null ? NullLoggerFactory.Instance : LoggerFactory.Create(b => b.AddConsole());
+
+    /// <summary>Waits until the builders together hold every partition, split evenly (so no partition moves during the run).</summary>
+    public static async Task WaitPartitionsSettledAsync(IReadOnlyList<BuilderRuntime> builders, CancellationToken cancellationToken)
+    {
+        var share = Partitions / builders.Count;
+        while (true)
+        {
+            var total = 0;
+            var even = true;
+            foreach (var builder in builders)
+            {
+                total += builder.Partitions.Count;
+                even &= builder.Partitions.Count >= share;
+            }
+
+            if (total == Partitions && even)
+            {
+                return;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the whole run went through: the simulator finished, the ingester read and stored every frame, every
+    /// consumer is drained and no builder waits to retry a resync.
+    /// </summary>
+    public static async Task WaitQuiescentAsync(FirehoseSimulator simulator, PipelineIngester ingester, NatsJetStreamContext jetStream, IReadOnlyList<BuilderRuntime> builders, CancellationToken cancellationToken)
+    {
+        while (!simulator.IsComplete || ingester.Stats.Read < simulator.GetSummary().Frames || ingester.Stats.Acked < ingester.Stats.Published)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        while (true)
+        {
+            await WaitDrainedAsync(jetStream, cancellationToken);
+            var pending = 0;
+            foreach (var builder in builders)
+            {
+                pending += builder.PendingResyncRetries;
+            }
+
+            if (pending == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Resolves every account of a simulator that emits nothing (same seed, so the same accounts and first keys) in
+    /// each builder's identity cache, then stops it; the real run starts on the same port afterwards.
+    /// </summary>
+    public static async Task WarmIdentitiesAsync(SimulatorOptions silentOptions, IReadOnlyList<BuilderRuntime> builders, CancellationToken cancellationToken)
+    {
+        await using var silent = await FirehoseSimulator.StartAsync(silentOptions with { Events = 0 }, cancellationToken: cancellationToken);
+        var accounts = await ExpectedAsync(silent, cancellationToken);
+        foreach (var builder in builders)
+        {
+            foreach (var did in accounts.Keys)
+            {
+                await builder.Identities.ResolveAsync(did, refresh: false, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The simulator's <c>/_sim/stats</c> document.</summary>
+    public static async Task<JsonElement> SimulatorStatsAsync(FirehoseSimulator simulator, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(simulator.BaseUrl, "/_sim/stats"), cancellationToken);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
 
     public static RecordKvStoreOptions StoreOptions => new() { Partitions = Partitions };
 
     public static NatsOptions Nats(string url) => new() { Servers = [url] };
 
     public static Task<BuilderRuntime> StartBuilderAsync(FirehoseSimulator simulator, string url, string instance, CancellationToken cancellationToken) =>
-        BuilderRuntime.StartAsync(BuilderOptions(simulator, instance), Nats(url), StoreOptions, Environment.GetEnvironmentVariable("RECORDKV_TEST_LOG") is null ? NullLoggerFactory.Instance : LoggerFactory.Create(b => b.AddConsole()), cancellationToken);
+        BuilderRuntime.StartAsync(BuilderOptions(simulator, instance), Nats(url), StoreOptions, TestLoggerFactory(), cancellationToken);
 
     /// <summary>Waits until every partition's consumer exists and has nothing pending or unacknowledged.</summary>
     public static async Task WaitDrainedAsync(NatsJetStreamContext jetStream, CancellationToken cancellationToken)
@@ -111,9 +201,9 @@ internal static class PipelineHarness
     }
 
     /// <summary>A bounded simulator paced below what the builders sustain, so they verify events live rather than resync past them.</summary>
-    public static SimulatorOptions SimulatorOptions(long events, IReadOnlyDictionary<SimulatorFault, double> faults, int accounts = 40, double rate = 300) => new()
+    public static SimulatorOptions SimulatorOptions(long events, IReadOnlyDictionary<SimulatorFault, double> faults, int accounts = 40, double rate = 300, int port = 0) => new()
     {
-        Port = 0,
+        Port = port,
         Seed = 11,
         Accounts = accounts,
         RecordsPerAccount = 10,
