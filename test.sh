@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every RecordKv test. On a fresh machine it first installs what the tests need
-# (nats-server, libsecp256k1, the npm packages of the cross-checks).
+# (nats-server, libsecp256k1, the npm packages of the cross-checks, Bluesky's reference PDS for the real-peer test).
 #   ./test.sh                 everything
 #   ./test.sh --filter EXPR   only the tests dotnet test's --filter selects
 set -euo pipefail
 cd "$(dirname "$0")"
 
-scripts/install-deps.sh --js
+scripts/install-deps.sh --js --refnet
 
 echo "test: building"
 dotnet build RecordKv.sln -c Release -nologo -clp:ErrorsOnly

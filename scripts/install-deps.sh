@@ -48,19 +48,13 @@ if [ "$want_js" -eq 1 ]; then
 fi
 
 if [ "$want_refnet" -eq 1 ]; then
-  # tests/refnet holds refnet's package.json, lockfile and scripts (a copy of ../shared/refnet); the install
-  # goes to the gitignored .cache/refnet and is redone only when the lockfile changes.
-  src="$root/tests/refnet"
+  # ../shared/refnet (beside the repository) pins refnet's packages; its install.sh copies the scripts into the
+  # gitignored .cache/refnet and installs there, skipping when that is already done.
+  refnet="$root/../shared/refnet"
+  [ -x "$refnet/install.sh" ] || { echo "install-deps: $refnet/install.sh not found (../shared must sit beside the repository)" >&2; exit 1; }
   dest="$root/.cache/refnet"
-  mkdir -p "$dest"
-  cp "$src"/*.mjs "$dest"/
-  if ! cmp -s "$src/package-lock.json" "$dest/.installed" || [ ! -d "$dest/node_modules/better-sqlite3/build" ]; then
-    echo "install-deps: installing Bluesky's reference PLC + PDS into .cache/refnet (about 80 s)"
-    rm -f "$dest/.installed"
-    cp "$src/package.json" "$src/package-lock.json" "$dest"/
-    nodedir=$(dirname "$(dirname "$(command -v node)")")
-    [ -f "$nodedir/include/node/node.h" ] || nodedir=/usr
-    (cd "$dest" && npm_config_nodedir="$nodedir" npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-    cp "$src/package-lock.json" "$dest/.installed"
+  if [ ! -d "$dest/node_modules/better-sqlite3/build" ]; then
+    echo "install-deps: installing Bluesky's reference PLC + PDS into .cache/refnet (about 80 s: SQLite compiles)"
   fi
+  "$refnet/install.sh" "$dest" >/dev/null
 fi
