@@ -208,6 +208,13 @@ internal sealed class EventProcessor
     {
         var did = account.Did;
         var state = await _store.GetRepoStateAsync(did, cancellationToken).ConfigureAwait(false);
+        if (state?.AccountSeq is { } applied && account.Seq < applied)
+        {
+            // An older #account event redelivered after a newer one was applied: it must not undo it. (The same
+            // event redelivered, equal seq, runs again: it may have been cut short.)
+            return;
+        }
+
         if (!account.Active)
         {
             var status = string.IsNullOrEmpty(account.Status) ? "deactivated" : account.Status;
@@ -218,17 +225,25 @@ internal sealed class EventProcessor
                 Log.AccountHidden(_logger, did, status, removed);
             }
 
-            await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status }, cancellationToken).ConfigureAwait(false);
+            await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status, AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (state is null || state.IsActive)
+        if (state is null)
         {
             return;
         }
 
+        if (state.IsActive && state.SyncState != RepoSyncStates.Desynchronized)
+        {
+            // Already active: only remember the event, so an older deactivation redelivered later is recognised as stale.
+            await _store.PutRepoStateAsync(did, state with { AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Inactive, or active but desynchronized (a reactivation cut short before its resync finished).
         var wasHidden = state.Status == RepoStatuses.Deleted || _options.HideInactiveAccounts;
-        var reactivated = state with { Status = RepoStatuses.Active, SyncState = wasHidden ? RepoSyncStates.Desynchronized : state.SyncState };
+        var reactivated = state with { Status = RepoStatuses.Active, SyncState = wasHidden ? RepoSyncStates.Desynchronized : state.SyncState, AccountSeq = account.Seq };
         await _store.PutRepoStateAsync(did, reactivated, cancellationToken).ConfigureAwait(false);
         if (wasHidden)
         {

@@ -40,4 +40,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6011, Level = LogLevel.Information, Message = "Partition {Partition}: lease lost, stopping its consumer")]
     public static partial void PartitionLost(ILogger logger, int partition);
+
+    [LoggerMessage(EventId = 6090, Level = LogLevel.Warning, Message = "Partition leases not released while stopping ({Error}); they expire after the lease TTL instead")]
+    public static partial void LeaseReleaseAbandoned(ILogger logger, string error);
+
 }
