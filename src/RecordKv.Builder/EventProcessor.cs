@@ -231,6 +231,9 @@ internal sealed class EventProcessor
 
         if (state is null)
         {
+            // Nothing known yet, but the event must still be remembered: a deactivation older than it may come later.
+            // A state without a rev counts as an unknown repository for commits (they resync first).
+            await _store.PutRepoStateAsync(did, new RepoState { AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
             return;
         }
 

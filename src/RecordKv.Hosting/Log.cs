@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Disposing the host took longer than {TimeoutMs:0} ms; exiting without waiting for it")]
     public static partial void DisposeTimedOut(ILogger logger, double timeoutMs);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Cannot connect to NATS yet ({Error}); retrying in {DelayMs:0} ms")]
+    public static partial void ConnectRetrying(ILogger logger, double delayMs, string error);
 }

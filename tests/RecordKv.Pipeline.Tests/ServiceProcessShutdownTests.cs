@@ -24,7 +24,7 @@ public sealed class ServiceProcessShutdownTests
     [Fact]
     public async Task Builder_SigtermWithAnotherBuilderRunning_ExitsAndReleasesPartitionsBeforeTheirTtl()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(80));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         var cancellationToken = timeout.Token;
         await using var pipeline = await CrashPipeline.StartAsync(SmallSimulator(), cancellationToken);
         var stopping = pipeline.StartBuilder("builder-stopping", LongLeaseTtl, TimeSpan.FromMilliseconds(500), SlowHostTimeout);
@@ -43,7 +43,7 @@ public sealed class ServiceProcessShutdownTests
     [Fact]
     public async Task Ingester_SigtermWithStandbyRunning_ExitsAndReleasesLeaseBeforeItsTtl()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(80));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         var cancellationToken = timeout.Token;
         await using var pipeline = await CrashPipeline.StartAsync(SmallSimulator(), cancellationToken);
         var stopping = pipeline.StartIngester("ingester-stopping", cursor: 0, LongLeaseTtl, SlowHostTimeout);
@@ -65,7 +65,7 @@ public sealed class ServiceProcessShutdownTests
     {
         // Ctrl-C in run.sh reaches nats-server and the services together: releasing leases and saving the cursor cannot
         // succeed, and must not hold the stop up (16 partition releases × a 5 s request timeout did).
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(80));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         var cancellationToken = timeout.Token;
         await using var pipeline = await CrashPipeline.StartAsync(SmallSimulator(), cancellationToken);
         var builder = pipeline.StartBuilder("builder", LongLeaseTtl, TimeSpan.FromMilliseconds(500), SlowHostTimeout);
