@@ -17,10 +17,10 @@ public static class RecordKvHost
     public const string EnvironmentPrefix = "RECORDKV_";
 
     /// <summary>
-    /// How long the workers may take to stop after Ctrl+C/SIGTERM unless <c>RecordKv:ShutdownTimeout</c> says otherwise:
-    /// below docker's 10 s grace period, so a stop finishes before the supervisor kills the process.
+    /// How long the workers may take to stop after Ctrl+C/SIGTERM unless <c>RecordKv:ShutdownTimeout</c> says otherwise.
+    /// The workers' own stops are bounded to a few seconds; this is the backstop.
     /// </summary>
-    public static TimeSpan DefaultShutdownTimeout { get; } = TimeSpan.FromSeconds(8);
+    public static TimeSpan DefaultShutdownTimeout { get; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Creates a host builder: configuration from appsettings.json, environment variables (prefix <c>RECORDKV_</c>) and flags
