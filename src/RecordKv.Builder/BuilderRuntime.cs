@@ -12,6 +12,9 @@ namespace RecordKv.Builder;
 /// </summary>
 public sealed class BuilderRuntime : IAsyncDisposable
 {
+    /// <summary>How long a stopping builder tries to release its partition leases before leaving them to expire.</summary>
+    private static readonly TimeSpan LeaseReleaseTimeout = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<int, (CancellationTokenSource Stop, Task Run, PartitionWorker Worker)> _partitions = new();
     private readonly NatsConnection _connection;
     private readonly BuilderOptions _options;
@@ -131,12 +134,19 @@ public sealed class BuilderRuntime : IAsyncDisposable
             }
             finally
             {
-                foreach (var partition in _partitions.Keys)
+                await StopAllPartitionsAsync().ConfigureAwait(false);
+                // Releasing lets the other builders take the partitions at once. It needs NATS: when NATS is gone too
+                // (Ctrl-C reaches nats-server and the services together) each release would wait for a request timeout,
+                // so the whole release is bounded and the leases simply expire instead.
+                using var release = new CancellationTokenSource(LeaseReleaseTimeout);
+                try
                 {
-                    await StopPartitionAsync(partition).ConfigureAwait(false);
+                    await leases.StopAsync(release.Token).ConfigureAwait(false);
                 }
-
-                await leases.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                catch (Exception e) when (e is NatsException or OperationCanceledException)
+                {
+                    Log.LeaseReleaseAbandoned(_logger, e.GetType().Name);
+                }
             }
         }
     }
@@ -176,14 +186,23 @@ public sealed class BuilderRuntime : IAsyncDisposable
     /// <summary>Stops every partition and closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var partition in _partitions.Keys)
-        {
-            await StopPartitionAsync(partition).ConfigureAwait(false);
-        }
+        await StopAllPartitionsAsync().ConfigureAwait(false);
 
         await _writer.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();
         Metrics.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops every partition at once (each waits only for its own lanes), so a stop takes one partition's time, not their sum.</summary>
+    private Task StopAllPartitionsAsync()
+    {
+        var stopping = new List<Task>(_partitions.Count);
+        foreach (var partition in _partitions.Keys)
+        {
+            stopping.Add(StopPartitionAsync(partition));
+        }
+
+        return Task.WhenAll(stopping);
     }
 }

@@ -256,25 +256,38 @@ internal sealed class EventProcessor
     {
         var did = account.Did;
         var state = (await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false)).State;
+        if (state?.AccountSeq is { } applied && account.Seq < applied)
+        {
+            // An older #account event redelivered after a newer one was applied must not undo it. (The same event
+            // redelivered, equal seq, runs again: it may have been cut short.)
+            return false;
+        }
+
         var status = account.Active ? RepoStatuses.Active : EventDecisions.InactiveStatus(account);
         switch (EventDecisions.ForAccount(state, account.Active, status, _options.HideInactiveAccounts))
         {
             case AccountDecision.RemoveRecords:
                 var removed = await _resyncer.RemoveAllRecordsAsync(did, state, cancellationToken).ConfigureAwait(false);
                 Log.AccountHidden(_logger, did, status, removed);
-                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status }, cancellationToken).ConfigureAwait(false);
+                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status, AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
                 return false;
             case AccountDecision.RecordStatus:
-                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status }, cancellationToken).ConfigureAwait(false);
+                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status, AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
                 return false;
             case AccountDecision.Reactivate:
-                await _store.PutRepoStateAsync(did, state! with { Status = RepoStatuses.Active }, cancellationToken).ConfigureAwait(false);
+                await _store.PutRepoStateAsync(did, state! with { Status = RepoStatuses.Active, AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
                 return false;
             case AccountDecision.ReactivateAndResync:
-                await _store.PutRepoStateAsync(did, state! with { Status = RepoStatuses.Active, SyncState = RepoSyncStates.Desynchronized }, cancellationToken).ConfigureAwait(false);
+                await _store.PutRepoStateAsync(did, state! with { Status = RepoStatuses.Active, SyncState = RepoSyncStates.Desynchronized, AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
                 return !await _resyncer.ResyncAsync(did, "reactivated", null, cancellationToken).ConfigureAwait(false)
                     && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
             default:
+                if (state is not null && state.AccountSeq != account.Seq)
+                {
+                    // Already active: remember the event, so an older deactivation redelivered later is recognised as stale.
+                    await _store.PutRepoStateAsync(did, state with { AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
+                }
+
                 return false;
         }
     }

@@ -46,4 +46,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6013, Level = LogLevel.Information, Message = "Resync of {Did} failed; retry {Attempt} in {Delay}")]
     public static partial void ResyncRetryScheduled(ILogger logger, string did, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 6090, Level = LogLevel.Warning, Message = "Partition leases not released while stopping ({Error}); they expire after the lease TTL instead")]
+    public static partial void LeaseReleaseAbandoned(ILogger logger, string error);
+
 }

@@ -33,6 +33,15 @@ public sealed record RepoState
     [JsonPropertyName("collections")]
     public IReadOnlyList<string> Collections { get; init; } = [];
 
+    /// <summary>
+    /// The firehose seq of the last <c>#account</c> event applied. Account events carry no rev, so this is their guard:
+    /// an older one redelivered after a newer one (a crashed builder's unacked event comes back after AckWait, behind
+    /// events delivered meanwhile) must not undo it.
+    /// </summary>
+    [JsonPropertyName("accountSeq")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? AccountSeq { get; init; }
+
     /// <summary>Whether the account's records are visible.</summary>
     [JsonIgnore]
     public bool IsActive => Status == RepoStatuses.Active;

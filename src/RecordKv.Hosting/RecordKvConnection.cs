@@ -7,6 +7,9 @@ namespace RecordKv.Hosting;
 /// <summary>The service's NATS connection and bound store, opened once at start-up (before any worker starts).</summary>
 public sealed class RecordKvConnection : IAsyncDisposable
 {
+    private static readonly TimeSpan InitialRetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
     private readonly NatsOptions _natsOptions;
     private readonly RecordKvStoreOptions _storeOptions;
     private readonly ILoggerFactory _loggerFactory;
@@ -32,7 +35,7 @@ public sealed class RecordKvConnection : IAsyncDisposable
     {
         try
         {
-            _connection = await NatsConnection.ConnectAsync(_natsOptions with { LoggerFactory = _loggerFactory }, cancellationToken).ConfigureAwait(false);
+            _connection = await ConnectWithRetriesAsync(cancellationToken).ConfigureAwait(false);
             var store = await RecordKvStore.OpenAsync(_connection, _storeOptions, _loggerFactory.CreateLogger<RecordKvStore>(), cancellationToken).ConfigureAwait(false);
             _opened.TrySetResult(store);
         }
@@ -40,6 +43,30 @@ public sealed class RecordKvConnection : IAsyncDisposable
         {
             _opened.TrySetException(e);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Connects, retrying with backoff until cancelled (Ctrl+C/SIGTERM): a service started before NATS is up, or whose
+    /// first connect is slow on a loaded machine, waits for it instead of failing its start-up.
+    /// </summary>
+    private async Task<NatsConnection> ConnectWithRetriesAsync(CancellationToken cancellationToken)
+    {
+        var logger = _loggerFactory.CreateLogger<RecordKvConnection>();
+        var delay = InitialRetryDelay;
+        while (true)
+        {
+            try
+            {
+                return await NatsConnection.ConnectAsync(_natsOptions with { LoggerFactory = _loggerFactory }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NatsConnectionException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.ConnectRetrying(logger, delay.TotalMilliseconds, e.Message);
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
 

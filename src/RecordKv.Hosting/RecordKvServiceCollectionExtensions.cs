@@ -12,7 +12,8 @@ public static class RecordKvServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <c>Nats</c> (<see cref="RecordKvNatsSettings"/>) and <c>RecordKv</c> (<see cref="RecordKvStoreOptions"/>), and registers
-    /// <see cref="RecordKvConnection"/>, opened at start-up before the services registered after this call.
+    /// <see cref="RecordKvConnection"/>, opened at start-up before the services registered after this call. The resolved
+    /// <see cref="NatsOptions"/> are also available as <c>IOptions&lt;NatsOptions&gt;</c>.
     /// </summary>
     public static IServiceCollection AddRecordKvNats(this IServiceCollection services, string connectionName)
     {
@@ -49,8 +50,12 @@ public static class RecordKvServiceCollectionExtensions
                 Tls = settings.TlsCaFile is null ? null : new NatsTlsOptions { CaFile = settings.TlsCaFile },
                 // The services outlive NATS restarts: reconnect forever.
                 MaxReconnectAttempts = -1,
+                LoggerFactory = provider.GetRequiredService<ILoggerFactory>(),
             };
         });
+        // Workers that open their own connections take IOptions<NatsOptions>: the same resolved settings (server list,
+        // credentials, TLS, reconnect forever), never a second, partial binding of the Nats section.
+        services.AddSingleton<IOptions<NatsOptions>>(provider => Options.Create(provider.GetRequiredService<NatsOptions>()));
         services.AddSingleton(provider => new RecordKvConnection(
             provider.GetRequiredService<NatsOptions>(),
             provider.GetRequiredService<IOptions<RecordKvStoreOptions>>().Value,

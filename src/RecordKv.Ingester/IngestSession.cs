@@ -267,11 +267,12 @@ internal sealed partial class IngestSession
 
     private async Task DrainAsync()
     {
-        // Acks of frames already sent still arrive; waiting for them lets the final cursor cover them.
+        // Acks of frames already sent still arrive; waiting for them lets the final cursor cover them. Without a
+        // connection none can arrive (the next leader reads those frames again), so a stop does not wait for nothing.
         using var timeout = new CancellationTokenSource(_options.AckTimeout * 2);
         try
         {
-            while (_outstanding.CurrentCount < _options.MaxInFlight)
+            while (_outstanding.CurrentCount < _options.MaxInFlight && _store.Connection.State == NatsConnectionState.Connected)
             {
                 await Task.Delay(10, timeout.Token).ConfigureAwait(false);
             }

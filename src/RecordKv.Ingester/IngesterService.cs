@@ -33,7 +33,7 @@ internal sealed class IngesterService(RecordKvConnection connection, IOptions<In
                     await session.RunAsync(term.Token).ConfigureAwait(false);
                     if (held.IsHeld)
                     {
-                        await SaveFinalCursorAsync(session).ConfigureAwait(false);
+                        await SaveFinalCursorAsync(session, store.Connection).ConfigureAwait(false);
                     }
                 }
                 finally
@@ -48,8 +48,14 @@ internal sealed class IngesterService(RecordKvConnection connection, IOptions<In
         }
     }
 
-    private async Task SaveFinalCursorAsync(IngestSession session)
+    private async Task SaveFinalCursorAsync(IngestSession session, NatsConnection connection)
     {
+        if (connection.State != NatsConnectionState.Connected)
+        {
+            // It could only time out; the cursor saved last (at most CursorSaveInterval old) stands.
+            return;
+        }
+
         using var timeout = new CancellationTokenSource(options.Value.AckTimeout);
         try
         {

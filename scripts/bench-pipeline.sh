@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Whole pipeline, each piece its own process on this machine: nats-server, `recordkv sim`, RecordKv.Ingester, ONE
+# RecordKv.Builder (and, for the lag case, scripts/pipeline-lag-meter.cs). Everything binds 127.0.0.1 on free ports and
+# is stopped (and its temporary directory removed) on exit. Reports:
+#   1. ingester frames/s on an unpaced backlog: runs scripts/bench-ingester.sh (its "backlog" row);
+#   2. sustained verified commits/s at full speed: the simulator generates EVENTS unpaced, the ingester stores them,
+#      then one builder (ResyncUnknownRepos off, so every commit is verified, not resynced past) drains FIREHOSE;
+#   3. end-to-end lag (relay hands out a frame -> its first record is stored in the record bucket) p50/p99 at a steady
+#      RATE events/s, from the lag meter (after a warm-up);
+#   and CPU (user+sys from /proc/<pid>/stat) and peak RSS (VmHWM from /proc/<pid>/status) of every process per case.
+# Usage: scripts/bench-pipeline.sh [EVENTS=20000] [RATE=2000] [LAG_SECONDS=40] [INGEST_EVENTS=40000]
+# Runs under /tmp/recordkv-bench.lock (bench-ingester.sh takes it by itself first).
+set -euo pipefail
+events="${1:-20000}"
+rate="${2:-2000}"
+lag_seconds="${3:-40}"
+ingest_events="${4:-40000}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cd "$root"
+
+echo "## machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+echo
+echo "### 1. ingester, unpaced backlog (scripts/bench-ingester.sh $ingest_events)"
+scripts/bench-ingester.sh "$ingest_events" | sed -n '1,3p'
+echo
+
+dotnet build src/RecordKv.Cli -c Release -v q -nologo > /dev/null
+dotnet build src/RecordKv.Ingester -c Release -v q -nologo > /dev/null
+dotnet build src/RecordKv.Builder -c Release -v q -nologo > /dev/null
+dotnet build scripts/pipeline-lag-meter.cs -c Release -v q -nologo > /dev/null
+cli="$root/src/RecordKv.Cli/bin/Release/net10.0/recordkv.dll"
+ingester="$root/src/RecordKv.Ingester/bin/Release/net10.0/RecordKv.Ingester.dll"
+builder="$root/src/RecordKv.Builder/bin/Release/net10.0/RecordKv.Builder.dll"
+
+exec 9> /tmp/recordkv-bench.lock
+flock 9
+echo "load when the pipeline cases start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+nats_port="$(free_port)"; monitor_port="$(free_port)"
+printf 'max_payload: 8MB\n' > "$work/nats.conf"
+nats-server -js -a 127.0.0.1 -p "$nats_port" -m "$monitor_port" -sd "$work/store" -c "$work/nats.conf" > "$work/server.log" 2>&1 &
+nats_pid=$!; pids+=("$nats_pid")
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:${monitor_port}/healthz" > /dev/null && break; sleep 0.1; done
+
+jsz() { curl -sf "http://127.0.0.1:${monitor_port}/jsz?streams=true&consumers=true"; }
+stream_messages() { # $1 stream
+  jsz | python3 -c '
+import json, sys
+for a in json.load(sys.stdin).get("account_details", []):
+    for s in a.get("stream_detail", []):
+        if s["name"] == sys.argv[1]: print(s["state"]["messages"]); sys.exit()
+print(0)' "$1"
+}
+backlog() { # $1 stream: frames not yet built (pending + ack pending over kv-builder-* consumers), -1 without consumers
+  jsz | python3 -c '
+import json, sys
+total, found = 0, 0
+for a in json.load(sys.stdin).get("account_details", []):
+    for s in a.get("stream_detail", []):
+        if s["name"] != sys.argv[1]: continue
+        for c in s.get("consumer_detail", []) or []:
+            if c["name"].startswith("kv-builder-"):
+                found += 1; total += c["num_pending"] + c["num_ack_pending"]
+print(total if found == 16 else -1)' "$1"
+}
+usage() { # $1 pid: "cpu_seconds peak_rss_MB"
+  python3 - "$1" <<'PY'
+import os, sys
+pid = sys.argv[1]
+ticks = os.sysconf("SC_CLK_TCK")
+stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+cpu = (int(stat[11]) + int(stat[12])) / ticks
+hwm = [l for l in open(f"/proc/{pid}/status") if l.startswith("VmHWM:")][0].split()[1]
+print(f"{cpu:.1f} {int(hwm) / 1024:.0f}")
+PY
+}
+names() { # $1 prefix: the store's names for the services
+  echo "RECORDKV_RecordKv__Names__FirehoseStream=${1}_FIREHOSE RECORDKV_RecordKv__Names__FirehoseSubjectPrefix=${1}_firehose \
+RECORDKV_RecordKv__Names__ControlBucket=${1}_control RECORDKV_RecordKv__Names__RecordBucket=${1}_record \
+RECORDKV_RecordKv__Names__RepoBucket=${1}_repo RECORDKV_RecordKv__Names__IdentityBucket=${1}_identity \
+RECORDKV_Nats__Servers=nats://127.0.0.1:${nats_port} RECORDKV_Serilog__MinimumLevel__Default=Warning"
+}
+start_service() { # $1 log name, $2 prefix, $3 dll, rest: flags; prints the pid
+  local name="$1" prefix="$2" dll="$3"; shift 3
+  env $(names "$prefix") dotnet "$dll" "$@" > "$work/$name.log" 2>&1 &
+  echo $!
+}
+report() { # $1 case, then name=pid pairs
+  local label="$1"; shift
+  for pair in "$@"; do
+    local name="${pair%%=*}" pid="${pair#*=}"
+    if [ -d "/proc/$pid" ]; then read -r cpu rss < <(usage "$pid"); echo "| $label | $name | $cpu s | $rss MB |"; fi
+  done
+}
+
+echo
+echo "### 2. full speed: $events events generated unpaced, then ingested, then built by one builder"
+sim_port="$(free_port)"
+dotnet "$cli" sim --port "$sim_port" --rate 0 --events "$events" --accounts 200 --records-per-account 5 --no-account-events --no-key-rotations --linger 3600 > "$work/sim-full.log" 2>&1 &
+sim_pid=$!; pids+=("$sim_pid")
+until curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" 2>/dev/null | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("generationComplete") else 1)' 2>/dev/null; do sleep 0.2; done
+commits=$(curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["byType"]["#commit"])')
+ing_pid=$(start_service ingester-full full "$ingester" --host "ws://127.0.0.1:${sim_port}" --source sim --cursor 0); pids+=("$ing_pid")
+until [ "$(stream_messages full_FIREHOSE)" -ge "$events" ]; do kill -0 "$ing_pid" || { cat "$work/ingester-full.log"; exit 1; }; sleep 0.1; done
+start=$(date +%s.%N)
+bld_pid=$(start_service builder-full full "$builder" --Builder:PlcDirectory "http://127.0.0.1:${sim_port}" --Builder:DidWebGateway "http://127.0.0.1:${sim_port}" \
+  --Builder:AllowHttpDidWebOnLoopback true --Builder:ResyncUnknownRepos false --Builder:LanesPerPartition 16); pids+=("$bld_pid")
+while true; do
+  b=$(backlog full_FIREHOSE); [ "$b" = 0 ] && break
+  kill -0 "$bld_pid" || { cat "$work/builder-full.log"; exit 1; }; sleep 0.1
+done
+end=$(date +%s.%N)
+python3 -c "import sys; c=int(sys.argv[1]); s=float(sys.argv[3])-float(sys.argv[2]); print(f'{c:,} commits verified and written in {s:.1f} s (from builder process start, .NET start-up included): {c/s:,.0f} commits/s')" "$commits" "$start" "$end"
+echo "| case | process | CPU (user+sys) | peak RSS |"
+echo "| --- | --- | ---: | ---: |"
+report "full speed" "nats-server=$nats_pid" "sim=$sim_pid" "ingester=$ing_pid" "builder=$bld_pid"
+kill "$bld_pid" "$ing_pid" "$sim_pid" 2>/dev/null || true
+wait "$bld_pid" "$ing_pid" "$sim_pid" 2>/dev/null || true
+
+echo
+echo "### 3. end-to-end lag at a steady $rate events/s for ${lag_seconds} s (first 10 s are warm-up)"
+sim_port="$(free_port)"
+# The builder and ingester start first (ingester from cursor 0), so the pipeline is warm when frames flow.
+bld_pid=$(start_service builder-lag lag "$builder" --Builder:PlcDirectory "http://127.0.0.1:${sim_port}" --Builder:DidWebGateway "http://127.0.0.1:${sim_port}" \
+  --Builder:AllowHttpDidWebOnLoopback true); pids+=("$bld_pid")
+dotnet "$cli" sim --port "$sim_port" --rate "$rate" --duration "$((lag_seconds + 5))" --accounts 200 --records-per-account 5 --linger 3600 > "$work/sim-lag.log" 2>&1 &
+sim_pid=$!; pids+=("$sim_pid")
+until curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" > /dev/null 2>&1; do sleep 0.05; done
+dotnet run scripts/pipeline-lag-meter.cs -c Release --no-build -- "ws://127.0.0.1:${sim_port}/xrpc/com.atproto.sync.subscribeRepos" \
+  "nats://127.0.0.1:${nats_port}" lag_record 10 "$lag_seconds" > "$work/meter.log" 2>&1 &
+meter_pid=$!; pids+=("$meter_pid")
+ing_pid=$(start_service ingester-lag lag "$ingester" --host "ws://127.0.0.1:${sim_port}" --source sim --cursor 0); pids+=("$ing_pid")
+sleep "$((lag_seconds - 2))"
+echo "| case | process | CPU (user+sys) | peak RSS |"
+echo "| --- | --- | ---: | ---: |"
+report "lag at $rate/s" "nats-server=$nats_pid" "sim=$sim_pid" "ingester=$ing_pid" "builder=$bld_pid"
+wait "$meter_pid" || true
+cat "$work/meter.log"
+echo "builder backlog at the end: $(backlog lag_FIREHOSE) frames"
