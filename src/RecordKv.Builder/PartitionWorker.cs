@@ -18,10 +18,12 @@ internal sealed class PartitionWorker
     private readonly StoreNames _names;
     private readonly NatsJetStreamContext _jetStream;
     private readonly EventProcessor _processor;
+    private readonly BackfillDidGate _didGate;
     private readonly ILogger _logger;
 
-    public PartitionWorker(int partition, BuilderOptions options, StoreNames names, NatsJetStreamContext jetStream, EventProcessor processor, ILogger logger)
+    public PartitionWorker(int partition, BuilderOptions options, StoreNames names, NatsJetStreamContext jetStream, EventProcessor processor, BackfillDidGate didGate, ILogger logger)
     {
+        _didGate = didGate;
         _partition = partition;
         _options = options;
         _names = names;
@@ -132,6 +134,13 @@ internal sealed class PartitionWorker
         {
             var did = message.Headers?.GetLastValue(AtprotoHeaders.Did) ?? "";
             _ = long.TryParse(message.Headers?.GetLastValue(AtprotoHeaders.Seq), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seq);
+            // A backfill job of this DID runs to its end first, so it never writes an older repository over this event.
+            var entering = _didGate.EnterLiveAsync(did, cancellationToken);
+            if (!entering.IsCompletedSuccessfully)
+            {
+                await entering.ConfigureAwait(false);
+            }
+
             try
             {
                 await _processor.ProcessAsync(message.Data, did, seq, cancellationToken).ConfigureAwait(false);
@@ -146,6 +155,10 @@ internal sealed class PartitionWorker
                 Log.ProcessingFailed(_logger, seq, did, exception);
                 await message.NakAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
                 continue;
+            }
+            finally
+            {
+                _didGate.ExitLive(did);
             }
 
             await message.AckAsync(cancellationToken).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using RecordKv.Nats;
 
 var builder = RecordKvHost.CreateBuilder(args, "recordkv-builder");
 builder.Services.AddOptions<BuilderOptions>().BindConfiguration(BuilderOptions.SectionName).ValidateOnStart();
+builder.Services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.SectionName);
 builder.Services.AddOptions<NatsOptions>().BindConfiguration("Nats");
 builder.Services.AddOptions<RecordKvStoreOptions>().BindConfiguration(RecordKvStoreOptions.SectionName);
 builder.Services.AddHostedService<BuilderService>();
