@@ -18,6 +18,7 @@ namespace RecordKv.Builder;
 internal sealed class BackfillJobRunner
 {
     private const int WriteBatch = 256;
+    private const int MaxFetches = 3;
     private readonly BuilderOptions _options;
     private readonly BuilderStore _store;
     private readonly IdentityResolver _identities;
@@ -46,27 +47,38 @@ internal sealed class BackfillJobRunner
     {
         ArgumentNullException.ThrowIfNull(job);
         Uri? host = Uri.TryCreate(job.Host, UriKind.Absolute, out var parsed) ? parsed : null;
-        Repository? repository;
-        string pds;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            (repository, pds) = await FetchWithRetriesAsync(job.Did, host, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is AtprotoHttpException or IdentityException or FormatException or ResyncException)
-        {
-            _metrics.Rejected(RejectionReasons.ResyncFailed);
-            return new BackfillJobResult(BackfillOutcome.Failed, 0, 0, exception.Message);
-        }
+            Repository? repository;
+            string pds;
+            try
+            {
+                (repository, pds) = await FetchWithRetriesAsync(job.Did, host, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is AtprotoHttpException or IdentityException or FormatException or ResyncException)
+            {
+                _metrics.Rejected(RejectionReasons.ResyncFailed);
+                return new BackfillJobResult(BackfillOutcome.Failed, 0, 0, exception.Message);
+            }
 
-        using var lease = await _gate.EnterBackfillAsync(job.Did, cancellationToken).ConfigureAwait(false);
-        if (repository is null)
-        {
-            return job.Active
-                ? new BackfillJobResult(BackfillOutcome.Failed, 0, 0, $"{pds} does not serve the repository (not found or inactive)")
-                : await RecordInactiveAsync(job, cancellationToken).ConfigureAwait(false);
-        }
+            // Fetched and verified outside the gate, so live events of the DID wait only for the writes.
+            using var lease = await _gate.EnterBackfillAsync(job.Did, cancellationToken).ConfigureAwait(false);
+            if (repository is null)
+            {
+                return job.Active
+                    ? new BackfillJobResult(BackfillOutcome.Failed, 0, 0, $"{pds} does not serve the repository (not found or inactive)")
+                    : await RecordInactiveAsync(job, cancellationToken).ConfigureAwait(false);
+            }
 
-        return await ApplyAsync(job, repository, pds, cancellationToken).ConfigureAwait(false);
+            var result = await ApplyAsync(job, repository, pds, cancellationToken).ConfigureAwait(false);
+
+            // Live events overtook the fetch: the PDS has that newer revision too, so fetch again rather than leave
+            // a store that began mid-history (no resync of unknown repositories) without its older records.
+            if (result.Outcome != BackfillOutcome.Skipped || attempt >= MaxFetches)
+            {
+                return result;
+            }
+        }
     }
 
     private async Task<BackfillJobResult> ApplyAsync(BackfillJob job, Repository repository, string pds, CancellationToken cancellationToken)
@@ -76,7 +88,6 @@ internal sealed class BackfillJobRunner
         if (state?.Rev is { } storedRev && string.CompareOrdinal(storedRev, repository.Rev ?? "") > 0)
         {
             // Live events carried the store past the fetched revision: writing would go back in time.
-            _metrics.StaleSkipped();
             return new BackfillJobResult(BackfillOutcome.Skipped, 0, 0);
         }
 

@@ -19,6 +19,7 @@ namespace RecordKv.Cli.Commands;
 internal static class BackfillCommand
 {
     private static readonly TimeSpan CounterGrace = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ProgressReadTimeout = TimeSpan.FromSeconds(3);
 
     public static Command Build()
     {
@@ -65,7 +66,7 @@ internal static class BackfillCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(RecordKvStore store, BackfillHostClient hostClient, BackfillRequest request, IReadOnlySet<string>? dids, TextWriter output, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(RecordKvStore store, BackfillHostClient hostClient, BackfillRequest request, IReadOnlySet<string>? dids, TextWriter output, CancellationToken cancellationToken)
     {
         var inv = CultureInfo.InvariantCulture;
         var hostText = request.Host.ToString();
@@ -124,9 +125,10 @@ internal static class BackfillCommand
     private static async Task<BackfillProgress> WaitAsync(RecordKvStore store, BackfillRunState state, BackfillProgressView view, Stopwatch clock, TimeSpan interval, CancellationToken cancellationToken)
     {
         TimeSpan? emptySince = null;
+        var progress = new BackfillProgress();
         while (true)
         {
-            var progress = await ReadProgressAsync(store.Control, state.RunId, cancellationToken).ConfigureAwait(false);
+            progress = await ReadProgressOrLastAsync(store.Control, state.RunId, progress, cancellationToken).ConfigureAwait(false);
             var queued = (await store.JetStream.GetStreamInfoAsync(store.Names.BackfillStream, cancellationToken).ConfigureAwait(false)).State.Messages;
             if (queued == 0)
             {
@@ -147,6 +149,22 @@ internal static class BackfillCommand
             }
 
             await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A listing of the control bucket that does not answer in time is retried on the next update rather than
+    // freezing the progress.
+    private static async Task<BackfillProgress> ReadProgressOrLastAsync(NatsKvStore control, string runId, BackfillProgress last, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProgressReadTimeout);
+        try
+        {
+            return await ReadProgressAsync(control, runId, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return last;
         }
     }
 

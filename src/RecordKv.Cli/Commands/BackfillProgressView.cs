@@ -16,7 +16,7 @@ internal sealed class BackfillProgressView
     private readonly Queue<(TimeSpan At, long Records)> _samples = new();
     private readonly TextWriter _output;
     private readonly bool _interactive;
-    private TimeSpan _lastLine = TimeSpan.MinValue;
+    private TimeSpan? _lastLine;
 
     public BackfillProgressView(TextWriter output, bool interactive)
     {
@@ -75,7 +75,7 @@ internal sealed class BackfillProgressView
         {
             await _output.WriteAsync("\r\u001b[K" + line).ConfigureAwait(false);
         }
-        else if (force || now - _lastLine >= LineInterval)
+        else if (force || _lastLine is not { } last || now - last >= LineInterval)
         {
             await _output.WriteLineAsync(line).ConfigureAwait(false);
             _lastLine = now;
