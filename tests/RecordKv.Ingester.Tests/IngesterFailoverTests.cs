@@ -38,7 +38,7 @@ public sealed class IngesterFailoverTests(NatsServerFixture fixture)
         await TestWait.UntilAsync(() => standby.Stats.IsLeader, token, "the standby to take over");
         stopwatch.Stop();
 
-        stopwatch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1.5 + 1.5), "takeover within the lease TTL plus a renew interval or so");
+        stopwatch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1.5 + 5), "takeover within the lease TTL plus slack for a loaded machine");
         await simulator.Completion.WaitAsync(token);
         var lastSeq = simulator.GetSummary().LastSeq;
         await TestWait.UntilAsync(() => standby.Stats.GapFreeCursor == lastSeq, token, "the standby to catch up");
