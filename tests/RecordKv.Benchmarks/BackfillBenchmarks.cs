@@ -30,7 +30,9 @@ public class BackfillBenchmarks
 
     /// <summary>Starts the simulator, opens a store with names unique to this process and starts a builder on every partition.</summary>
     [GlobalSetup]
-    public async Task SetupAsync()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         var url = Environment.GetEnvironmentVariable("RECORDKV_NATS_URL") ?? "nats://127.0.0.1:4222";
         _simulator = await FirehoseSimulator.StartAsync(new SimulatorOptions { Port = 0, Accounts = Accounts, RecordsPerAccount = RecordsPerAccount, Events = 0 });
@@ -73,7 +75,9 @@ public class BackfillBenchmarks
 
     /// <summary>Stops the builder and simulator and deletes what the setup created.</summary>
     [GlobalCleanup]
-    public async Task CleanupAsync()
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    private async Task CleanupAsync()
     {
         await _stop.CancelAsync();
         await _worker.DisposeAsync();
