@@ -76,6 +76,11 @@ public sealed class BuilderRuntime : IAsyncDisposable
 
     internal NatsJetStreamContext JetStream => _recordKvStore.JetStream;
 
+    internal RecordKvStore RecordKvStore => _recordKvStore;
+
+    /// <summary>Keeps backfill jobs and live events of one DID apart.</summary>
+    internal BackfillDidGate DidGate { get; } = new();
+
     /// <summary>Connects and binds (creating when missing) the stream and buckets; no partition is consumed yet.</summary>
     public static async Task<BuilderRuntime> StartAsync(BuilderOptions options, NatsOptions natsOptions, RecordKvStoreOptions storeOptions, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -160,7 +165,7 @@ public sealed class BuilderRuntime : IAsyncDisposable
         {
             var stop = CancellationTokenSource.CreateLinkedTokenSource(lease);
             Interlocked.Increment(ref _partitionStarts);
-            var worker = new PartitionWorker(p, _options, _recordKvStore.Names, JetStream, Processor, Store, Metrics, _logger);
+            var worker = new PartitionWorker(p, _options, _recordKvStore.Names, JetStream, Processor, Store, Metrics, DidGate, _logger);
             return (stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None), worker);
         });
     }

@@ -10,13 +10,15 @@ namespace RecordKv.Builder;
 internal sealed class BuilderService : BackgroundService
 {
     private readonly BuilderOptions _options;
+    private readonly BackfillOptions _backfillOptions;
     private readonly NatsOptions _natsOptions;
     private readonly RecordKvStoreOptions _storeOptions;
     private readonly ILoggerFactory _loggerFactory;
 
-    public BuilderService(IOptions<BuilderOptions> options, IOptions<NatsOptions> natsOptions, IOptions<RecordKvStoreOptions> storeOptions, ILoggerFactory loggerFactory)
+    public BuilderService(IOptions<BuilderOptions> options, IOptions<BackfillOptions> backfillOptions, IOptions<NatsOptions> natsOptions, IOptions<RecordKvStoreOptions> storeOptions, ILoggerFactory loggerFactory)
     {
         _options = options.Value;
+        _backfillOptions = backfillOptions.Value;
         _natsOptions = natsOptions.Value;
         _storeOptions = storeOptions.Value;
         _loggerFactory = loggerFactory;
@@ -28,6 +30,7 @@ internal sealed class BuilderService : BackgroundService
         await using (runtime.ConfigureAwait(false))
         {
             var logger = _loggerFactory.CreateLogger("RecordKv.Builder");
+            await using var backfill = _backfillOptions.Enabled ? BackfillWorker.Start(runtime, _options, _backfillOptions, logger, stoppingToken) : null;
             if (_options.StaticPartitions.Count == 0)
             {
                 Log.BuilderStarted(logger, runtime.InstanceId, "leased");

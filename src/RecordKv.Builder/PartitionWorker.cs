@@ -25,13 +25,15 @@ internal sealed class PartitionWorker
     private readonly EventProcessor _processor;
     private readonly BuilderStore _store;
     private readonly BuilderMetrics _metrics;
+    private readonly BackfillDidGate _didGate;
     private readonly ILogger _logger;
     private readonly ResyncRetrySchedule _retries;
     private readonly ConcurrentDictionary<NatsJsMsg, long> _unacked = new();
     private readonly RecentSequences _processed = new(16_384);
 
-    public PartitionWorker(int partition, BuilderOptions options, StoreNames names, NatsJetStreamContext jetStream, EventProcessor processor, BuilderStore store, BuilderMetrics metrics, ILogger logger)
+    public PartitionWorker(int partition, BuilderOptions options, StoreNames names, NatsJetStreamContext jetStream, EventProcessor processor, BuilderStore store, BuilderMetrics metrics, BackfillDidGate didGate, ILogger logger)
     {
+        _didGate = didGate;
         _partition = partition;
         _options = options;
         _names = names;
@@ -181,6 +183,13 @@ internal sealed class PartitionWorker
             var did = message.Headers?.GetLastValue(AtprotoHeaders.Did) ?? "";
             _ = long.TryParse(message.Headers?.GetLastValue(AtprotoHeaders.Seq), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seq);
             bool desynchronized;
+            // A backfill job of this DID runs to its end first, so it never writes an older repository over this event.
+            var entering = _didGate.EnterLiveAsync(did, cancellationToken);
+            if (!entering.IsCompletedSuccessfully)
+            {
+                await entering.ConfigureAwait(false);
+            }
+
             try
             {
                 desynchronized = await _processor.ProcessAsync(message.Data, did, seq, cancellationToken).ConfigureAwait(false);
@@ -196,6 +205,10 @@ internal sealed class PartitionWorker
                 _unacked.TryRemove(message, out _);
                 await message.NakAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
                 continue;
+            }
+            finally
+            {
+                _didGate.ExitLive(did);
             }
 
             _processed.Add(streamSequence);

@@ -23,4 +23,13 @@ public sealed record StoreNames
 
     /// <summary>The firehose subject of one partition.</summary>
     public string FirehoseSubject(int partition) => $"{FirehoseSubjectPrefix}.{partition}";
+
+    /// <summary>The work-queue stream of backfill jobs (one resync per repository).</summary>
+    public string BackfillStream { get; init; } = "BACKFILL";
+
+    /// <summary>The subject prefix of the backfill stream: a job goes to <c>backfill.&lt;p&gt;</c>, p the partition of its DID.</summary>
+    public string BackfillSubjectPrefix { get; init; } = "backfill";
+
+    /// <summary>The backfill subject of one partition.</summary>
+    public string BackfillSubject(int partition) => $"{BackfillSubjectPrefix}.{partition}";
 }

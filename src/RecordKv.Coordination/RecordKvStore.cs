@@ -84,6 +84,7 @@ public sealed class RecordKvStore
         var jetStream = new NatsJetStreamContext(connection);
         var kv = new NatsKvContext(jetStream);
         var firehose = await EnsureFirehoseStreamAsync(jetStream, options, logger, cancellationToken).ConfigureAwait(false);
+        await BackfillQueue.EnsureStreamAsync(jetStream, options, logger, cancellationToken).ConfigureAwait(false);
         var names = options.Names;
         var records = await EnsureBucketAsync(kv, names.RecordBucket, "RecordKv records (atproto JSON values)", options, cancellationToken).ConfigureAwait(false);
         var repos = await EnsureBucketAsync(kv, names.RepoBucket, "RecordKv repository sync states", options, cancellationToken).ConfigureAwait(false);

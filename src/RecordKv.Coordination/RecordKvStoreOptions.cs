@@ -26,6 +26,9 @@ public sealed record RecordKvStoreOptions
     /// <summary>How long JetStream remembers <c>Nats-Msg-Id</c>s to drop republished frames: 5 min.</summary>
     public TimeSpan FirehoseDuplicateWindow { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long the BACKFILL stream remembers a job's <c>Nats-Msg-Id</c> (run and DID) to drop it when enqueued again: 1 h.</summary>
+    public TimeSpan BackfillDuplicateWindow { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Stream and bucket replicas (1 on a single server, 3 on a cluster).</summary>
     public int Replicas { get; init; } = 1;
 
@@ -37,9 +40,9 @@ public sealed record RecordKvStoreOptions
             throw new RecordKvStoreException($"RecordKv:Partitions must be 1 to {DidPartitioner.MaxPartitionCount}, not {Partitions}.");
         }
 
-        if (FirehoseMaxMessageBytes < 1 || Replicas < 1 || FirehoseMaxAge < TimeSpan.Zero || FirehoseDuplicateWindow <= TimeSpan.Zero)
+        if (FirehoseMaxMessageBytes < 1 || Replicas < 1 || FirehoseMaxAge < TimeSpan.Zero || FirehoseDuplicateWindow <= TimeSpan.Zero || BackfillDuplicateWindow <= TimeSpan.Zero)
         {
-            throw new RecordKvStoreException("RecordKv stream limits must be positive (FirehoseMaxMessageBytes, Replicas, FirehoseMaxAge, FirehoseDuplicateWindow).");
+            throw new RecordKvStoreException("RecordKv stream limits must be positive (FirehoseMaxMessageBytes, Replicas, FirehoseMaxAge, FirehoseDuplicateWindow, BackfillDuplicateWindow).");
         }
     }
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace RecordKv.Cli.Commands;
 
-/// <summary>The verbs that operate a running deployment: sub, get, likes-by, likers, put, rebuild, reset, status, graph.</summary>
+/// <summary>The verbs that operate a running deployment: sub, get, likes-by, likers, put, rebuild, reset, status, graph, backfill.</summary>
 internal static class StoreCommands
 {
     public static IEnumerable<Command> Build() =>
@@ -16,5 +16,6 @@ internal static class StoreCommands
         ResetCommand.Build(),
         StatusCommand.Build(),
         GraphCommand.Build(),
+        BackfillCommand.Build(),
     ];
 }

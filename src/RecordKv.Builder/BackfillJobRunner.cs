@@ -1,0 +1,230 @@
+using Microsoft.Extensions.Logging;
+using RecordKv.Atproto.Repo;
+using RecordKv.Coordination;
+
+namespace RecordKv.Builder;
+
+/// <summary>
+/// Runs one backfill job: getRepo from the account's PDS (the listing host when the DID document names none), full
+/// verification (the whole MST and every record hash on load, the commit signature with the resolved key, refreshed
+/// once), then — holding the DID in the <see cref="BackfillDidGate"/> so no live event of it runs meanwhile — the rev
+/// guard and the diff against the store: creates/updates, deletes of records the repository no longer has, and the
+/// repo state last (the commit point).
+/// </summary>
+/// <remarks>
+/// Unlike a live resync it never overtakes: a store already at a newer revision is left alone. A job restricted to
+/// some collections lists, writes and deletes only those; records of other collections stay as they are.
+/// </remarks>
+internal sealed class BackfillJobRunner
+{
+    private const int WriteBatch = 256;
+    private const int MaxFetches = 3;
+    private readonly BuilderOptions _options;
+    private readonly BuilderStore _store;
+    private readonly IdentityResolver _identities;
+    private readonly RepoResyncer _resyncer;
+    private readonly AtprotoHttp _http;
+    private readonly BackfillDidGate _gate;
+    private readonly BuilderMetrics _metrics;
+    private readonly CollectionFilter _builderFilter;
+    private readonly ILogger _logger;
+
+    public BackfillJobRunner(BuilderOptions options, BuilderStore store, IdentityResolver identities, RepoResyncer resyncer, AtprotoHttp http, BackfillDidGate gate, BuilderMetrics metrics, ILogger logger)
+    {
+        _options = options;
+        _store = store;
+        _identities = identities;
+        _resyncer = resyncer;
+        _http = http;
+        _gate = gate;
+        _metrics = metrics;
+        _logger = logger;
+        _builderFilter = new CollectionFilter(options.Collections);
+    }
+
+    /// <summary>Runs the job; expected failures (PDS, identity, verification) are returned as <see cref="BackfillOutcome.Failed"/>, store failures throw.</summary>
+    public async Task<BackfillJobResult> RunAsync(BackfillJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        Uri? host = Uri.TryCreate(job.Host, UriKind.Absolute, out var parsed) ? parsed : null;
+        for (var attempt = 1; ; attempt++)
+        {
+            Repository? repository;
+            string pds;
+            try
+            {
+                (repository, pds) = await FetchWithRetriesAsync(job.Did, host, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is AtprotoHttpException or IdentityException or FormatException or ResyncException)
+            {
+                _metrics.Rejected(RejectionReasons.ResyncFailed);
+                return new BackfillJobResult(BackfillOutcome.Failed, 0, 0, exception.Message);
+            }
+
+            // Fetched and verified outside the gate, so live events of the DID wait only for the writes.
+            using var lease = await _gate.EnterBackfillAsync(job.Did, cancellationToken).ConfigureAwait(false);
+            if (repository is null)
+            {
+                return job.Active
+                    ? new BackfillJobResult(BackfillOutcome.Failed, 0, 0, $"{pds} does not serve the repository (not found or inactive)")
+                    : await RecordInactiveAsync(job, cancellationToken).ConfigureAwait(false);
+            }
+
+            var result = await ApplyAsync(job, repository, pds, cancellationToken).ConfigureAwait(false);
+
+            // Live events overtook the fetch: the PDS has that newer revision too, so fetch again rather than leave
+            // a store that began mid-history (no resync of unknown repositories) without its older records.
+            if (result.Outcome != BackfillOutcome.Skipped || attempt >= MaxFetches)
+            {
+                return result;
+            }
+        }
+    }
+
+    private async Task<BackfillJobResult> ApplyAsync(BackfillJob job, Repository repository, string pds, CancellationToken cancellationToken)
+    {
+        var did = job.Did;
+        var state = await _store.GetRepoStateAsync(did, cancellationToken).ConfigureAwait(false);
+        if (state?.Rev is { } storedRev && string.CompareOrdinal(storedRev, repository.Rev ?? "") > 0)
+        {
+            // Live events carried the store past the fetched revision: writing would go back in time.
+            return new BackfillJobResult(BackfillOutcome.Skipped, 0, 0);
+        }
+
+        var jobFilter = new CollectionFilter(job.Collections);
+        var known = new List<string>(state?.Collections ?? []);
+        foreach (var collection in repository.GetCollections())
+        {
+            if (!known.Contains(collection))
+            {
+                known.Add(collection);
+            }
+        }
+
+        // Exact per-collection listings: the DID's partition is never scanned, whatever its size.
+        var listed = new List<string>(known.Count);
+        foreach (var collection in known)
+        {
+            if (jobFilter.Includes(collection))
+            {
+                listed.Add(collection);
+            }
+        }
+
+        var existing = listed.Count == 0 ? [] : await _store.ListRecordsAsync(did, listed, cancellationToken).ConfigureAwait(false);
+        var rev = repository.Rev ?? "";
+        var tasks = new List<Task>(Math.Min(WriteBatch, repository.Records.Count + existing.Count));
+        var written = 0;
+        foreach (var record in repository.Records)
+        {
+            if (!_builderFilter.Includes(record.Collection) || !jobFilter.Includes(record.Collection))
+            {
+                continue;
+            }
+
+            tasks.Add(_store.PutRecordAsync(did, record.Collection, record.RecordKey, record.Cid, rev, record.Data.Span, cancellationToken));
+            written++;
+            if (tasks.Count >= WriteBatch)
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+                tasks.Clear();
+            }
+        }
+
+        var deleted = 0;
+        foreach (var (key, id) in existing)
+        {
+            if (_builderFilter.Includes(id.Collection) && repository.TryGetRecord(id.Collection, id.RecordKey, out _))
+            {
+                continue;
+            }
+
+            tasks.Add(_store.Records.DeleteAsync(key, cancellationToken: cancellationToken));
+            deleted++;
+            if (tasks.Count >= WriteBatch)
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+                tasks.Clear();
+            }
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+
+        // The PDS serves the repository, so the account is active there; a later #account event says otherwise if not.
+        var next = (state ?? new RepoState()) with
+        {
+            Rev = repository.Rev,
+            Data = repository.DataCid.ToString(),
+            Commit = repository.CommitCid.ToString(),
+            Status = RepoStatuses.Active,
+            SyncState = RepoSyncStates.Synchronized,
+            Pds = pds,
+            Collections = known,
+        };
+        await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
+        _metrics.ResyncDone(written + deleted);
+        return new BackfillJobResult(BackfillOutcome.Synchronized, written, deleted);
+    }
+
+    private async Task<BackfillJobResult> RecordInactiveAsync(BackfillJob job, CancellationToken cancellationToken)
+    {
+        var state = await _store.GetRepoStateAsync(job.Did, cancellationToken).ConfigureAwait(false);
+        var status = string.IsNullOrEmpty(job.Status) ? "deactivated" : job.Status;
+        var removed = 0;
+
+        // Without a repo state the store holds nothing of the DID's (every writer writes the state last but the
+        // records of a crashed one, repaired when the account returns); with one, its collections say where to look.
+        if (state is not null && (status == RepoStatuses.Deleted || _options.HideInactiveAccounts))
+        {
+            removed = await _resyncer.RemoveAllRecordsAsync(job.Did, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _store.PutRepoStateAsync(job.Did, (state ?? new RepoState()) with { Status = status }, cancellationToken).ConfigureAwait(false);
+        return new BackfillJobResult(BackfillOutcome.Inactive, 0, removed);
+    }
+
+    // A CAR cut short by the network (or a PDS hiccup) is worth fetching again before giving up.
+    private async Task<(Repository? Repository, string Pds)> FetchWithRetriesAsync(string did, Uri? host, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await FetchAsync(did, host, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FormatException) when (attempt < _options.HttpAttempts)
+            {
+                await Task.Delay(_options.HttpRetryDelay * attempt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<(Repository? Repository, string Pds)> FetchAsync(string did, Uri? host, CancellationToken cancellationToken)
+    {
+        var identity = await _identities.ResolveAsync(did, refresh: false, cancellationToken).ConfigureAwait(false);
+        var pds = identity.Document.PdsEndpoint ?? host ?? throw new ResyncException($"{did}: the DID document names no PDS and the job no host");
+        var uri = new Uri(pds, $"/xrpc/com.atproto.sync.getRepo?did={Uri.EscapeDataString(did)}");
+        var car = await _http.GetAsync(uri, _options.MaxRepoBytes, cancellationToken).ConfigureAwait(false);
+        if (car is null)
+        {
+            return (null, pds.ToString());
+        }
+
+        var repository = Repository.Load(car);
+        if (repository.Did != did)
+        {
+            throw new ResyncException($"{did}: getRepo returned the repository of {repository.Did}");
+        }
+
+        if (identity.Document.SigningKey is not { } signingKey || !repository.VerifySignature(signingKey))
+        {
+            identity = await _identities.ResolveAsync(did, refresh: true, cancellationToken).ConfigureAwait(false);
+            if (identity.Document.SigningKey is not { } freshKey || !repository.VerifySignature(freshKey))
+            {
+                throw new ResyncException($"{did}: the repository's commit signature does not verify with the account's key");
+            }
+        }
+
+        return (repository, pds.ToString());
+    }
+}
