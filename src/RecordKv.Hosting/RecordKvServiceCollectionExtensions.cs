@@ -38,7 +38,8 @@ public static class RecordKvServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             var settings = provider.GetRequiredService<IOptions<RecordKvNatsSettings>>().Value;
-            // Nats:Servers is a list (Nats:Servers:0, …) or one comma-separated value (RECORDKV_Nats__Servers=a,b).
+            // Nats:Servers is a list (Nats:Servers:0, …) or one comma-separated value (RECORDKV_Nats__Servers=a,b); a list
+            // wins. So the services' appsettings.json give the default as one value, which either form overrides.
             var scalar = settings.Servers.Length == 0 ? provider.GetRequiredService<IConfiguration>()[RecordKvNatsSettings.SectionName + ":Servers"] : null;
             return new NatsOptions
             {

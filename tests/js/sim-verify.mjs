@@ -62,6 +62,7 @@ const timer = setTimeout(() => {
   finish(3)
 }, Number(o.timeout) * 1000)
 
+const seenEvents = new Set()
 let resolveDone
 const done = new Promise((r) => (resolveDone = r))
 const runner = new MemoryRunner({
@@ -78,6 +79,10 @@ const firehose = new Firehose({
   runner,
   subscriptionReconnectDelay: 200,
   handleEvent: (evt) => {
+    // A reconnect (a missed heartbeat on a loaded machine) replays from the runner's cursor: count each event once.
+    const key = `${evt.seq}:${evt.event}:${evt.uri?.toString() ?? evt.did}`
+    if (seenEvents.has(key)) return
+    seenEvents.add(key)
     out.events[evt.event] = (out.events[evt.event] ?? 0) + 1
   },
   onError: (err) => {

@@ -59,12 +59,24 @@ public sealed class NatsReconnectTests
 
         await server.RestartAsync(kill: true, token);
         await TestWait.UntilAsync(() => publisher.State == NatsConnectionState.Connected && subscriber.State == NatsConnectionState.Connected && states.Contains(NatsConnectionState.Disconnected), token, "both clients to reconnect");
+        await stopPublishing.CancelAsync();
+        await stream;
 
         // The subscriber's SUBs are on the wire before it reports Connected, but the server reads each client on its
         // own; a round trip on the subscriber's connection proves the server has them before anything is published.
-        await subscriber.PingAsync(token);
-        await stopPublishing.CancelAsync();
-        await stream;
+        // (Under load the flood above can get the subscriber cut off as a slow consumer once more: it reconnects.)
+        await TestWait.UntilAsync(async () =>
+        {
+            try
+            {
+                await subscriber.PingAsync(token);
+                return true;
+            }
+            catch (NatsConnectionException)
+            {
+                return false;
+            }
+        }, token, "a round trip on the subscriber's connection");
         for (var i = 0; i < 100; i++)
         {
             await publisher.PublishAsync("stream", Encoding.UTF8.GetBytes($"after{i}"), cancellationToken: token);
