@@ -65,7 +65,7 @@ public sealed class ExactnessTests
         // the rotation (the DID document then names only the new key, and no history of it is available): it would
         // be rejected as a bad signature, so the counts below would depend on how far behind the builders are.
         await PipelineHarness.WarmIdentitiesAsync(PipelineHarness.SimulatorOptions(0, faults, port: simulatorPort), builders, cancellationToken);
-        await using var ingester = await PipelineIngester.StartAsync(nats.Url, simulatorBase, cancellationToken);
+        await using var ingester = await PipelineIngester.StartAsync(nats.Url, simulatorBase, "sim", cancellationToken);
         await using var simulator = await FirehoseSimulator.StartAsync(PipelineHarness.SimulatorOptions(Events, faults, port: simulatorPort), cancellationToken: cancellationToken);
 
         await PipelineHarness.WaitQuiescentAsync(simulator, ingester, store.JetStream, builders, cancellationToken);

@@ -20,19 +20,20 @@ internal sealed class PipelineIngester : IAsyncDisposable
     public IngesterStats Stats { get; }
 
     /// <summary>
-    /// Starts an ingester reading <paramref name="relay"/> from seq 1 (<c>--cursor 0</c>) into the test store. It retries
-    /// the connection quickly, so the relay may start after it.
+    /// Starts an ingester reading <paramref name="relay"/> (the simulator, or a PDS's firehose) from seq 1
+    /// (<c>--cursor 0</c>) into the test store, saving its cursor under <paramref name="source"/>. It retries the
+    /// connection quickly, so the relay may start after it.
     /// </summary>
-    public static async Task<PipelineIngester> StartAsync(string natsUrl, Uri relay, CancellationToken cancellationToken)
+    public static async Task<PipelineIngester> StartAsync(string natsUrl, Uri relay, string source, CancellationToken cancellationToken)
     {
         string[] args =
         [
             "--Nats:Servers:0", natsUrl,
             "--RecordKv:Partitions", PipelineHarness.Partitions.ToString(CultureInfo.InvariantCulture),
             "--host", relay.ToString().TrimEnd('/'),
-            "--source", "sim",
+            "--source", source,
             "--cursor", "0",
-            "--Ingester:InstanceId", "pipeline-test-ingester",
+            "--Ingester:InstanceId", source + "-test-ingester",
             "--Ingester:ReconnectMinDelay", "00:00:00.100",
             "--Ingester:ReconnectMaxDelay", "00:00:00.500",
             "--Ingester:CursorSaveInterval", "00:00:00.250",

@@ -32,7 +32,7 @@ public sealed class RealPeerTests(ITestOutputHelper output)
 
         // Partitions settle between the builders before any frame flows, so no event is redelivered by a rebalance.
         await TestWait.UntilAsync(() => first.Partitions.Count == PipelineHarness.Partitions / 2 && second.Partitions.Count == PipelineHarness.Partitions / 2, cancellationToken, "the builders to share the partitions");
-        await using var ingester = await RefNetIngester.StartAsync(nats.Url, PipelineHarness.StoreOptions, network, cancellationToken);
+        await using var ingester = await PipelineIngester.StartAsync(nats.Url, new Uri($"ws://{network.Firehose.Authority}"), "refnet", cancellationToken);
 
         // Two runs, because drive.mjs deactivates its last accounts and either reactivates all of them or none.
         var reactivated = await RefNetDriver.DriveAsync(
