@@ -282,10 +282,11 @@ internal sealed class EventProcessor
                 return !await _resyncer.ResyncAsync(did, "reactivated", null, cancellationToken).ConfigureAwait(false)
                     && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
             default:
-                if (state is not null && state.AccountSeq != account.Seq)
+                if (state?.AccountSeq != account.Seq)
                 {
-                    // Already active: remember the event, so an older deactivation redelivered later is recognised as stale.
-                    await _store.PutRepoStateAsync(did, state with { AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
+                    // Already active (or not known yet): remember the event, so an older deactivation redelivered later
+                    // (a crashed builder's unacked event) is recognised as stale instead of hiding the account.
+                    await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
                 }
 
                 return false;
