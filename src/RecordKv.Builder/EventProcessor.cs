@@ -307,7 +307,10 @@ internal sealed class EventProcessor
             ResolvedIdentity identity;
             try
             {
-                identity = await _identities.ResolveAsync(did, refresh: attempt > 0, cancellationToken).ConfigureAwait(false);
+                // The refresh after a signature failure is adopted only when its key verifies the event: a document
+                // fetched ahead of the stream (the account rotated its key, the #identity event is still to come)
+                // must not make the DID's commits signed before the rotation look superseded.
+                identity = await _identities.ResolveAsync(did, refresh: attempt > 0, adopt: attempt == 0, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is IdentityException or AtprotoHttpException)
             {
@@ -324,6 +327,11 @@ internal sealed class EventProcessor
             var result = Verify(firehoseEvent, key);
             if (result.FailedCheck != CommitCheck.Signature)
             {
+                if (attempt > 0)
+                {
+                    _identities.Adopt(did, identity);
+                }
+
                 return new VerifiedEvent(result, identity, false);
             }
 

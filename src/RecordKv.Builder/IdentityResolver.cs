@@ -32,7 +32,15 @@ internal sealed class IdentityResolver
     public int CachedCount => _cache.Count;
 
     /// <summary>Returns the DID's document: cached unless <paramref name="refresh"/> or expired.</summary>
-    public async Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, CancellationToken cancellationToken)
+    public Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, CancellationToken cancellationToken) =>
+        ResolveAsync(did, refresh, adopt: true, cancellationToken);
+
+    /// <summary>
+    /// Returns the DID's document: cached unless <paramref name="refresh"/> or expired. A fetched document replaces
+    /// the cached one only when <paramref name="adopt"/>; otherwise it is returned (with the cached key among its
+    /// former keys) for the caller to <see cref="Adopt"/> once it proves right.
+    /// </summary>
+    public async Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, bool adopt, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (!refresh)
@@ -67,11 +75,20 @@ internal sealed class IdentityResolver
             throw new IdentityException(did, $"the DID document is for {document.Id}");
         }
 
+        if (!adopt)
+        {
+            var fetched = new ResolvedIdentity(document, now);
+            return _cache.TryGet(did, out var current) ? current.Succeed(fetched) : fetched;
+        }
+
         var resolved = Remember(did, new ResolvedIdentity(document, now));
         await _store.Identities.PutAsync(RecordStoreKeys.RepoKeyFor(did), json, cancellationToken: cancellationToken).ConfigureAwait(false);
         Log.IdentityResolved(_logger, did, document.PdsEndpoint?.ToString(), refresh);
         return resolved;
     }
+
+    /// <summary>Makes an identity fetched without adopting it the DID's cached one (its former keys already merged).</summary>
+    public void Adopt(string did, ResolvedIdentity identity) => _cache.Set(did, identity);
 
     /// <summary>Forgets the cached document (and former keys) so the next resolution fetches it.</summary>
     public void Invalidate(string did) => _cache.Remove(did);
