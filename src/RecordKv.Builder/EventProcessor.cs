@@ -302,15 +302,19 @@ internal sealed class EventProcessor
     private async Task<VerifiedEvent?> VerifyAsync(FirehoseEvent firehoseEvent, string did, long seq, CancellationToken cancellationToken)
     {
         var eventType = firehoseEvent.Type ?? "?";
+        ResolvedIdentity? failedWith = null;
+        CommitVerificationResult? failedResult = null;
         for (var attempt = 0; attempt < 2; attempt++)
         {
             ResolvedIdentity identity;
             try
             {
-                // The refresh after a signature failure is adopted only when its key verifies the event: a document
-                // fetched ahead of the stream (the account rotated its key, the #identity event is still to come)
-                // must not make the DID's commits signed before the rotation look superseded.
-                identity = await _identities.ResolveAsync(did, refresh: attempt > 0, adopt: attempt == 0, cancellationToken).ConfigureAwait(false);
+                // The refetch after a signature failure is adopted only when its key verifies the event (below): a
+                // document fetched ahead of the stream (the account rotated its key, the #identity event is still to
+                // come) must not make the DID's commits signed before the rotation look superseded.
+                identity = failedWith is null
+                    ? await _identities.ResolveAsync(did, refresh: false, cancellationToken).ConfigureAwait(false)
+                    : await _identities.ResolveAfterSignatureFailureAsync(did, failedWith, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is IdentityException or AtprotoHttpException)
             {
@@ -324,10 +328,11 @@ internal sealed class EventProcessor
                 return null;
             }
 
-            var result = Verify(firehoseEvent, key);
+            // The same identity again (no refetch allowed yet): the same key fails the same way.
+            var result = ReferenceEquals(identity, failedWith) ? failedResult! : Verify(firehoseEvent, key);
             if (result.FailedCheck != CommitCheck.Signature)
             {
-                if (attempt > 0)
+                if (failedWith is not null && !ReferenceEquals(identity, failedWith))
                 {
                     _identities.Adopt(did, identity);
                 }
@@ -337,6 +342,8 @@ internal sealed class EventProcessor
 
             if (attempt == 0)
             {
+                failedWith = identity;
+                failedResult = result;
                 continue;
             }
 

@@ -90,6 +90,26 @@ internal sealed class IdentityResolver
     /// <summary>Makes an identity fetched without adopting it the DID's cached one (its former keys already merged).</summary>
     public void Adopt(string did, ResolvedIdentity identity) => _cache.Set(did, identity);
 
+    /// <summary>
+    /// Returns the DID's document after a signature failed with <paramref name="used"/>: fetched again (a key rotation
+    /// the cache has not seen) unless a signature failure already did that within
+    /// <see cref="BuilderOptions.SignatureFailureRefetchInterval"/>, in which case <paramref name="used"/> is returned.
+    /// The fetched document is not adopted (the caller adopts it with <see cref="Adopt"/> once its key verifies the
+    /// event); the cached identity is marked, so the limit holds either way.
+    /// </summary>
+    public async Task<ResolvedIdentity> ResolveAfterSignatureFailureAsync(string did, ResolvedIdentity used, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (!used.MayRefetchForSignatureFailure(now, _options.SignatureFailureRefetchInterval))
+        {
+            return used;
+        }
+
+        var fresh = await ResolveAsync(did, refresh: true, adopt: false, cancellationToken).ConfigureAwait(false);
+        _cache.Set(did, (_cache.TryGet(did, out var cached) ? cached : used) with { RefetchedForSignatureFailureAt = now });
+        return fresh with { RefetchedForSignatureFailureAt = now };
+    }
+
     /// <summary>Forgets the cached document (and former keys) so the next resolution fetches it.</summary>
     public void Invalidate(string did) => _cache.Remove(did);
 
