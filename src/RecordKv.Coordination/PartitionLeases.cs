@@ -175,7 +175,13 @@ public sealed class PartitionLeases : IAsyncDisposable
             try
             {
                 await Task.Delay(_options.Lease.RenewInterval, _time, _stop.Token).ConfigureAwait(false);
-                await RoundAsync(_stop.Token).ConfigureAwait(false);
+
+                // A round that hangs (a request or key listing that never completes) must not stop the rounds for
+                // good: it is cut off and the next one starts from what is stored (leases written meanwhile are ours
+                // by holder id, and a renewal that did land shows as a lost lease, taken again later).
+                using var round = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                round.CancelAfter(RoundTimeout(_options.Lease));
+                await RoundAsync(round.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -187,6 +193,9 @@ public sealed class PartitionLeases : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>How long one round may take before it is cut off: 8 renew intervals, at least 10 s.</summary>
+    internal static TimeSpan RoundTimeout(KvLeaseOptions lease) => TimeSpan.FromTicks(Math.Max(lease.RenewInterval.Ticks * 8, TimeSpan.TicksPerSecond * 10));
 
     private async Task RoundAsync(CancellationToken cancellationToken)
     {
