@@ -35,7 +35,22 @@ public sealed class CrashSafetyTests
         }
         catch (Exception e)
         {
-            throw new InvalidOperationException($"{e.Message}\nkills: {string.Join("; ", log)}\n{pipeline.Simulator.GetSummary()}\n{pipeline.ChildOutput}", e);
+            throw new InvalidOperationException($"{e.Message}\nkills: {string.Join("; ", log)}\n{pipeline.Simulator.GetSummary()}\nconsumers: {await ConsumerStatesAsync(pipeline)}\n{pipeline.ChildOutput}", e);
+        }
+    }
+
+    // Where a run that did not drain is stuck: each builder consumer's pending, ack-pending and redelivered counts.
+    private static async Task<string> ConsumerStatesAsync(CrashPipeline pipeline)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var consumers = await pipeline.Store.JetStream.ListConsumersAsync(pipeline.Store.Names.FirehoseStream, timeout.Token);
+            return string.Join("; ", consumers.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => $"{c.Name} pending {c.NumPending} ack-pending {c.NumAckPending} redelivered {c.NumRedelivered} waiting {c.NumWaiting}"));
+        }
+        catch (Exception e) when (e is OperationCanceledException or RecordKv.Nats.NatsException)
+        {
+            return $"unavailable ({e.GetType().Name})";
         }
     }
 
