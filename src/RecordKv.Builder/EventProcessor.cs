@@ -332,7 +332,7 @@ internal sealed class EventProcessor
     // Stateless verification with the cached identity, once more with a freshly resolved one when the signature fails
     // (a key rotation the cache has not seen), and last with the keys that identity superseded (only to recognise
     // replays and events a resync carried past; such an event is never applied). Null: rejected already (identity).
-    private async Task<VerifiedEvent?> VerifyAsync(FirehoseEvent firehoseEvent, string did, long seq, CancellationToken cancellationToken)
+    private async ValueTask<VerifiedEvent?> VerifyAsync(FirehoseEvent firehoseEvent, string did, long seq, CancellationToken cancellationToken)
     {
         var eventType = firehoseEvent.Type ?? "?";
         for (var attempt = 0; attempt < 2; attempt++)

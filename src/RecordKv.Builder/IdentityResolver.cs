@@ -32,7 +32,18 @@ internal sealed class IdentityResolver
     public int CachedCount => _cache.Count;
 
     /// <summary>Returns the DID's document: cached unless <paramref name="refresh"/> or expired.</summary>
-    public async Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, CancellationToken cancellationToken)
+    /// <remarks>A cache hit (every commit of a known DID) completes synchronously, without allocating a task.</remarks>
+    public ValueTask<ResolvedIdentity> ResolveAsync(string did, bool refresh, CancellationToken cancellationToken)
+    {
+        if (!refresh && _cache.TryGet(did, out var cached) && _time.GetUtcNow() - cached.FetchedAt < _options.IdentityCacheTtl)
+        {
+            return ValueTask.FromResult(cached);
+        }
+
+        return new ValueTask<ResolvedIdentity>(ResolveSlowAsync(did, refresh, cancellationToken));
+    }
+
+    private async Task<ResolvedIdentity> ResolveSlowAsync(string did, bool refresh, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (!refresh)
