@@ -21,6 +21,12 @@ public sealed record BuilderOptions
     /// <summary>How long a partition lease lives without renewal; a dead builder's partitions are taken over after it; default 6 s.</summary>
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>
+    /// How long a partition that is given up (rebalancing, shutdown) lets the events its lanes are in finish, acks and
+    /// writes included, before cancelling them; its lease is kept until then. Default 5 s.
+    /// </summary>
+    public TimeSpan PartitionDrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Bounded lanes per partition: events of one DID go to one lane, in order; different lanes run in parallel. Default 16.</summary>
     public int LanesPerPartition { get; init; } = 16;
 
@@ -50,6 +56,13 @@ public sealed record BuilderOptions
 
     /// <summary>How long a resolved identity is trusted before it is fetched again; default 1 h.</summary>
     public TimeSpan IdentityCacheTtl { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A commit or repository whose signature fails makes the builder fetch the DID document again at most once per
+    /// this interval per DID (an unseen key rotation is caught at once; a flood of forged commits costs one fetch per
+    /// interval); default 30 s. <c>#identity</c> events always fetch.
+    /// </summary>
+    public TimeSpan SignatureFailureRefetchInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Timeout of one HTTP attempt (DID documents, getRepo); default 30 s.</summary>
     public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -316,10 +316,11 @@ internal sealed class EventProcessor
                 return !await _resyncer.ResyncAsync(did, "reactivated", null, cancellationToken).ConfigureAwait(false)
                     && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
             default:
-                if (state is not null && state.AccountSeq != account.Seq)
+                if (state?.AccountSeq != account.Seq)
                 {
-                    // Already active: remember the event, so an older deactivation redelivered later is recognised as stale.
-                    await _store.PutRepoStateAsync(did, state with { AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
+                    // Already active (or not known yet): remember the event, so an older deactivation redelivered later
+                    // (a crashed builder's unacked event) is recognised as stale instead of hiding the account.
+                    await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
                 }
 
                 return false;
@@ -335,12 +336,19 @@ internal sealed class EventProcessor
     private async ValueTask<VerifiedEvent?> VerifyAsync(FirehoseEvent firehoseEvent, string did, long seq, CancellationToken cancellationToken)
     {
         var eventType = firehoseEvent.Type ?? "?";
+        ResolvedIdentity? failedWith = null;
+        CommitVerificationResult? failedResult = null;
         for (var attempt = 0; attempt < 2; attempt++)
         {
             ResolvedIdentity identity;
             try
             {
-                identity = await _identities.ResolveAsync(did, refresh: attempt > 0, cancellationToken).ConfigureAwait(false);
+                // The refetch after a signature failure is adopted only when its key verifies the event (below): a
+                // document fetched ahead of the stream (the account rotated its key, the #identity event is still to
+                // come) must not make the DID's commits signed before the rotation look superseded.
+                identity = failedWith is null
+                    ? await _identities.ResolveAsync(did, refresh: false, cancellationToken).ConfigureAwait(false)
+                    : await _identities.ResolveAfterSignatureFailureAsync(did, failedWith, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is IdentityException or AtprotoHttpException)
             {
@@ -354,14 +362,22 @@ internal sealed class EventProcessor
                 return null;
             }
 
-            var result = Verify(firehoseEvent, key);
+            // The same identity again (no refetch allowed yet): the same key fails the same way.
+            var result = ReferenceEquals(identity, failedWith) ? failedResult! : Verify(firehoseEvent, key);
             if (result.FailedCheck != CommitCheck.Signature)
             {
+                if (failedWith is not null && !ReferenceEquals(identity, failedWith))
+                {
+                    _identities.Adopt(did, identity);
+                }
+
                 return new VerifiedEvent(result, identity, false);
             }
 
             if (attempt == 0)
             {
+                failedWith = identity;
+                failedResult = result;
                 continue;
             }
 
