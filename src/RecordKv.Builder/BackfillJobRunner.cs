@@ -17,7 +17,6 @@ namespace RecordKv.Builder;
 /// </remarks>
 internal sealed class BackfillJobRunner
 {
-    private const int WriteBatch = 256;
     private const int MaxFetches = 3;
     private readonly BuilderOptions _options;
     private readonly BuilderStore _store;
@@ -112,8 +111,10 @@ internal sealed class BackfillJobRunner
         }
 
         var existing = listed.Count == 0 ? [] : await _store.ListRecordsAsync(did, listed, cancellationToken).ConfigureAwait(false);
+        // Every write goes out through the asynchronous publisher and the acknowledgements are awaited once: the
+        // repo state (the commit point) follows only when all of them are in.
         var rev = repository.Rev ?? "";
-        var tasks = new List<Task>(Math.Min(WriteBatch, repository.Records.Count + existing.Count));
+        var writes = _store.BeginWrites();
         var written = 0;
         foreach (var record in repository.Records)
         {
@@ -122,13 +123,8 @@ internal sealed class BackfillJobRunner
                 continue;
             }
 
-            tasks.Add(_store.PutRecordAsync(did, record.Collection, record.RecordKey, record.Cid, rev, record.Data.Span, cancellationToken));
+            await _store.PutRecordAsync(writes, _store.RecordKey(did, record.Collection, record.RecordKey), record.Cid, rev, record.Data, cancellationToken).ConfigureAwait(false);
             written++;
-            if (tasks.Count >= WriteBatch)
-            {
-                await Task.WhenAll(tasks).ConfigureAwait(false);
-                tasks.Clear();
-            }
         }
 
         var deleted = 0;
@@ -139,16 +135,11 @@ internal sealed class BackfillJobRunner
                 continue;
             }
 
-            tasks.Add(_store.Records.DeleteAsync(key, cancellationToken: cancellationToken));
+            await _store.DeleteRecordAsync(writes, key, cancellationToken).ConfigureAwait(false);
             deleted++;
-            if (tasks.Count >= WriteBatch)
-            {
-                await Task.WhenAll(tasks).ConfigureAwait(false);
-                tasks.Clear();
-            }
         }
 
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
 
         // The PDS serves the repository, so the account is active there; a later #account event says otherwise if not.
         var next = (state ?? new RepoState()) with

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using RecordKv.Atproto.Cbor;
 using RecordKv.Atproto.Cids;
@@ -65,6 +66,12 @@ internal sealed class BuilderStore
         cache?.Set(did, track);
         return track;
     }
+
+    /// <summary>
+    /// Forgets a DID's cached track after a failure left its in-memory state uncertain: the next event reads the stored
+    /// state afresh (and is not mistaken for a replay of the one that failed).
+    /// </summary>
+    public void Forget(string did) => Volatile.Read(ref _tracks[Partitioner.PartitionOf(did)])?.Remove(did);
 
     /// <summary>Repo states cached now, over all partitions.</summary>
     public int CachedRepoStates
@@ -194,19 +201,37 @@ internal sealed class BuilderStore
         var found = new List<(string, RecordId)>();
         if (collections is { Count: > 0 })
         {
+            // One listing per collection length in tokens, not per collection: `p.*.*.*.*.did.*` selects the DID's
+            // records in every four-token collection (most of them: app.bsky.feed.post, ...) in one ordered consumer,
+            // and keys of collections not asked for are dropped here. Each listing costs the server a consumer.
+            var tokenCounts = 0UL;
             foreach (var collection in collections)
             {
-                var filter = $"{partition}.{collection}.{escapedDid}.*";
+                tokenCounts |= 1UL << Math.Min(63, TokenCount(collection));
+            }
+
+            for (var tokens = 1; tokens < 64; tokens++)
+            {
+                if ((tokenCounts & (1UL << tokens)) == 0)
+                {
+                    continue;
+                }
+
+                var filter = string.Create(CultureInfo.InvariantCulture, $"{partition}.{string.Join('.', Enumerable.Repeat("*", tokens))}.{escapedDid}.*");
                 await foreach (var key in Records.GetKeysAsync(filter, cancellationToken).ConfigureAwait(false))
                 {
-                    found.Add((key, RecordStoreKeys.ParseKey(key, out _)));
+                    var id = RecordStoreKeys.ParseKey(key, out _);
+                    if (Contains(collections, id.Collection))
+                    {
+                        found.Add((key, id));
+                    }
                 }
             }
 
             return found;
         }
 
-        await foreach (var key in Records.GetKeysAsync($"{partition}.>", cancellationToken).ConfigureAwait(false))
+        await foreach (var key in Records.GetKeysAsync(string.Create(CultureInfo.InvariantCulture, $"{partition}.>"), cancellationToken).ConfigureAwait(false))
         {
             var id = RecordStoreKeys.ParseKey(key, out _);
             if (id.Did == did)
@@ -216,5 +241,32 @@ internal sealed class BuilderStore
         }
 
         return found;
+    }
+
+    private static int TokenCount(string collection)
+    {
+        var tokens = 1;
+        foreach (var c in collection)
+        {
+            if (c == '.')
+            {
+                tokens++;
+            }
+        }
+
+        return tokens;
+    }
+
+    private static bool Contains(IReadOnlyList<string> collections, string collection)
+    {
+        foreach (var candidate in collections)
+        {
+            if (string.Equals(candidate, collection, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

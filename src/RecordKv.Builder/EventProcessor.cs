@@ -38,9 +38,12 @@ internal sealed class EventProcessor
 
     /// <summary>
     /// Processes one frame as published by the ingester; <paramref name="did"/> and <paramref name="seq"/> come from its
-    /// headers. Returns whether the DID's repository is left desynchronized and worth a resync retry later.
+    /// headers. Returns whether the DID's repository is left desynchronized and worth a resync retry later. With
+    /// <paramref name="pending"/>, an applied commit's repo state is held there until the lane flushes it (its record
+    /// writes are published into the same batch); any other store write flushes what is pending first, so the store
+    /// sees every DID's writes in order. Without it, each commit is made durable before this returns.
     /// </summary>
-    public async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, string did, long seq, CancellationToken cancellationToken)
+    public async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, string did, long seq, PendingCommits? pending, CancellationToken cancellationToken)
     {
         FirehoseEvent firehoseEvent;
         try
@@ -53,7 +56,7 @@ internal sealed class EventProcessor
             if (Did.IsValid(did))
             {
                 // Whatever it was, the next commit's since cannot be checked against it.
-                (await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false)).LastStreamRev = null;
+                (await TrackAsync(did, pending, cancellationToken).ConfigureAwait(false)).LastStreamRev = null;
             }
 
             _metrics.EventProcessed();
@@ -62,10 +65,10 @@ internal sealed class EventProcessor
 
         var retry = firehoseEvent switch
         {
-            CommitEvent commit => await HandleCommitAsync(commit, cancellationToken).ConfigureAwait(false),
-            SyncEvent sync => await HandleSyncAsync(sync, cancellationToken).ConfigureAwait(false),
-            IdentityEvent identity => await HandleIdentityAsync(identity, cancellationToken).ConfigureAwait(false),
-            AccountEvent account => await HandleAccountAsync(account, cancellationToken).ConfigureAwait(false),
+            CommitEvent commit => await HandleCommitAsync(commit, pending, cancellationToken).ConfigureAwait(false),
+            SyncEvent sync => await FlushThen(pending, cancellationToken).ConfigureAwait(false) && await HandleSyncAsync(sync, cancellationToken).ConfigureAwait(false),
+            IdentityEvent identity => await FlushThen(pending, cancellationToken).ConfigureAwait(false) && await HandleIdentityAsync(identity, cancellationToken).ConfigureAwait(false),
+            AccountEvent account => await FlushThen(pending, cancellationToken).ConfigureAwait(false) && await HandleAccountAsync(account, cancellationToken).ConfigureAwait(false),
             _ => false,
         };
         _metrics.EventProcessed();
@@ -86,10 +89,27 @@ internal sealed class EventProcessor
             && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<bool> HandleCommitAsync(CommitEvent commit, CancellationToken cancellationToken)
+    // Flushes what the lane holds (before a store write other than a plain commit's); true, so it chains with &&.
+    private static async ValueTask<bool> FlushThen(PendingCommits? pending, CancellationToken cancellationToken)
+    {
+        if (pending is { IsEmpty: false })
+        {
+            await pending.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    // The DID's track: the one the lane holds a pending state of, else the store's (cached per partition).
+    private ValueTask<RepoTrack> TrackAsync(string did, PendingCommits? pending, CancellationToken cancellationToken) =>
+        pending is not null && pending.TryGetTrack(did, out var track)
+            ? ValueTask.FromResult(track)
+            : new ValueTask<RepoTrack>(_store.TrackAsync(did, cancellationToken));
+
+    private async Task<bool> HandleCommitAsync(CommitEvent commit, PendingCommits? pending, CancellationToken cancellationToken)
     {
         var did = commit.Repo;
-        var track = await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false);
+        var track = await TrackAsync(did, pending, cancellationToken).ConfigureAwait(false);
         var verified = await VerifyAsync(commit, did, commit.Seq, cancellationToken).ConfigureAwait(false);
         if (verified is not { Result.IsValid: true })
         {
@@ -120,6 +140,7 @@ internal sealed class EventProcessor
         var state = track.State;
         if (EventDecisions.NeedsResyncFirst(state, commit.Since, _options.ResyncUnknownRepos))
         {
+            await FlushThen(pending, cancellationToken).ConfigureAwait(false);
             // The store cannot follow this commit without the whole repository: resync, after which this event is
             // usually already included (behind) or follows the fetched state.
             if (!await _resyncer.ResyncAsync(did, state is null ? "unknown repo" : "desynchronized", null, cancellationToken).ConfigureAwait(false))
@@ -137,6 +158,7 @@ internal sealed class EventProcessor
                 return false;
             case CommitDecision.ChainBroken:
                 _metrics.ChainBroken();
+                await FlushThen(pending, cancellationToken).ConfigureAwait(false);
                 await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { SyncState = RepoSyncStates.Desynchronized }, cancellationToken).ConfigureAwait(false);
                 return !await _resyncer.ResyncAsync(did, "chain broken", null, cancellationToken).ConfigureAwait(false)
                     && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
@@ -145,7 +167,8 @@ internal sealed class EventProcessor
                 return false;
         }
 
-        var writes = _store.BeginWrites();
+        var writes = pending?.Writes ?? _store.BeginWrites();
+        var written = 0;
         var collections = state?.Collections ?? [];
         if (EventDecisions.AreRecordsVisible(state, _options.HideInactiveAccounts))
         {
@@ -166,11 +189,11 @@ internal sealed class EventProcessor
                     await _store.PutRecordAsync(writes, key, write.Cid!.Value, commit.Rev, write.Record, cancellationToken).ConfigureAwait(false);
                     collections = WithCollection(collections, write.Collection);
                 }
+
+                written++;
             }
         }
 
-        // The repo state is the commit point: written only after every record write has been acknowledged.
-        await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
         var next = (state ?? new RepoState()) with
         {
             Rev = commit.Rev,
@@ -180,8 +203,19 @@ internal sealed class EventProcessor
             Pds = identity.Document.PdsEndpoint?.ToString() ?? state?.Pds,
             Collections = collections,
         };
-        await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
-        _metrics.CommitApplied(writes.Count);
+        if (pending is not null)
+        {
+            // The lane writes the state (the commit point) once every record write of its batch is acknowledged.
+            pending.Defer(did, track, next);
+        }
+        else
+        {
+            // The repo state is the commit point: written only after every record write has been acknowledged.
+            await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
+            await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
+        }
+
+        _metrics.CommitApplied(written);
         return false;
     }
 
@@ -299,7 +333,7 @@ internal sealed class EventProcessor
     // Stateless verification with the cached identity, once more with a freshly resolved one when the signature fails
     // (a key rotation the cache has not seen), and last with the keys that identity superseded (only to recognise
     // replays and events a resync carried past; such an event is never applied). Null: rejected already (identity).
-    private async Task<VerifiedEvent?> VerifyAsync(FirehoseEvent firehoseEvent, string did, long seq, CancellationToken cancellationToken)
+    private async ValueTask<VerifiedEvent?> VerifyAsync(FirehoseEvent firehoseEvent, string did, long seq, CancellationToken cancellationToken)
     {
         var eventType = firehoseEvent.Type ?? "?";
         ResolvedIdentity? failedWith = null;

@@ -32,7 +32,8 @@ internal sealed class IdentityResolver
     public int CachedCount => _cache.Count;
 
     /// <summary>Returns the DID's document: cached unless <paramref name="refresh"/> or expired.</summary>
-    public Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, CancellationToken cancellationToken) =>
+    /// <remarks>A cache hit (every commit of a known DID) completes synchronously, without allocating a task.</remarks>
+    public ValueTask<ResolvedIdentity> ResolveAsync(string did, bool refresh, CancellationToken cancellationToken) =>
         ResolveAsync(did, refresh, adopt: true, cancellationToken);
 
     /// <summary>
@@ -40,7 +41,17 @@ internal sealed class IdentityResolver
     /// the cached one only when <paramref name="adopt"/>; otherwise it is returned (with the cached key among its
     /// former keys) for the caller to <see cref="Adopt"/> once it proves right.
     /// </summary>
-    public async Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, bool adopt, CancellationToken cancellationToken)
+    public ValueTask<ResolvedIdentity> ResolveAsync(string did, bool refresh, bool adopt, CancellationToken cancellationToken)
+    {
+        if (!refresh && _cache.TryGet(did, out var cached) && _time.GetUtcNow() - cached.FetchedAt < _options.IdentityCacheTtl)
+        {
+            return ValueTask.FromResult(cached);
+        }
+
+        return new ValueTask<ResolvedIdentity>(ResolveSlowAsync(did, refresh, adopt, cancellationToken));
+    }
+
+    private async Task<ResolvedIdentity> ResolveSlowAsync(string did, bool refresh, bool adopt, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (!refresh)

@@ -31,6 +31,9 @@ internal sealed class PartitionWorker
     private readonly ConcurrentDictionary<NatsJsMsg, long> _unacked = new();
     private readonly RecentSequences _processed = new(16_384);
 
+    // Events a lane applies before it flushes even with more waiting: bounds what a failed flush sends back.
+    private const int MaxPendingPerLane = 64;
+
     public PartitionWorker(int partition, BuilderOptions options, StoreNames names, NatsJetStreamContext jetStream, EventProcessor processor, BuilderStore store, BuilderMetrics metrics, BackfillDidGate didGate, ILogger logger)
     {
         _didGate = didGate;
@@ -219,70 +222,157 @@ internal sealed class PartitionWorker
         }
     }
 
+    // A lane works through whatever its channel holds before making it durable: commits are applied with their record
+    // writes published and their repo states held (PendingCommits); when the channel runs dry, or after
+    // MaxPendingPerLane events, one flush waits for the record acknowledgements, writes each DID's latest state and
+    // then acks every message. A backlog so costs two waits per batch instead of two per commit. Draining stops taking
+    // events and flushes what the lane holds, so nothing of this holder is written after it gives the partition up.
     private async Task RunLaneCoreAsync(ChannelReader<LaneItem> reader, CancellationToken draining, CancellationToken cancellationToken)
     {
-        while (await reader.WaitToReadAsync(draining).ConfigureAwait(false))
+        var lane = new LaneBatch(new PendingCommits(_store));
+        try
         {
-            if (draining.IsCancellationRequested || !reader.TryRead(out var item))
+            while (await WaitToReadAsync(reader, draining).ConfigureAwait(false))
             {
-                continue;
+                while (!draining.IsCancellationRequested && reader.TryRead(out var item))
+                {
+                    if (item.Message is not { } message)
+                    {
+                        await CompleteAsync(lane, cancellationToken).ConfigureAwait(false);
+                        await RetryAsync(item.RetryDid!, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    await HandleAsync(lane, message, cancellationToken).ConfigureAwait(false);
+                    if (lane.Done.Count >= MaxPendingPerLane)
+                    {
+                        await CompleteAsync(lane, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await CompleteAsync(lane, cancellationToken).ConfigureAwait(false);
             }
 
-            if (item.Message is not { } message)
-            {
-                await RetryAsync(item.RetryDid!, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
+            await CompleteAsync(lane, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Stopping: what is not acked is redelivered (ReleaseUnackedAsync naks it); the gate must not stay entered.
+            lane.ExitLive(_didGate);
+        }
+    }
 
-            var streamSequence = message.Metadata.StreamSequence;
-            if (message.Metadata.NumDelivered > 1 && _processed.Contains(streamSequence))
-            {
-                _metrics.RedeliverySkipped();
-                await AckAsync(message, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
+    // False once the channel is completed or the lane is draining.
+    private static async ValueTask<bool> WaitToReadAsync(ChannelReader<LaneItem> reader, CancellationToken draining)
+    {
+        try
+        {
+            return await reader.WaitToReadAsync(draining).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (draining.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
-            var did = message.Headers?.GetLastValue(AtprotoHeaders.Did) ?? "";
-            _ = long.TryParse(message.Headers?.GetLastValue(AtprotoHeaders.Seq), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seq);
-            bool desynchronized;
-            // A backfill job of this DID runs to its end first, so it never writes an older repository over this event.
-            var entering = _didGate.EnterLiveAsync(did, cancellationToken);
-            if (!entering.IsCompletedSuccessfully)
-            {
-                await entering.ConfigureAwait(false);
-            }
+    private async Task HandleAsync(LaneBatch lane, NatsJsMsg message, CancellationToken cancellationToken)
+    {
+        var streamSequence = message.Metadata.StreamSequence;
+        if (message.Metadata.NumDelivered > 1 && _processed.Contains(streamSequence))
+        {
+            _metrics.RedeliverySkipped();
+            await AckAsync(message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
+        var did = message.Headers?.GetLastValue(AtprotoHeaders.Did) ?? "";
+        _ = long.TryParse(message.Headers?.GetLastValue(AtprotoHeaders.Seq), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seq);
+
+        // A backfill job of this DID runs to its end first, so it never writes an older repository over this event.
+        // The lane stays entered for the DID until its batch is flushed; a job waiting for the DID (or its stripe)
+        // gets it once this lane has flushed what it holds.
+        var entering = _didGate.EnterLiveAsync(did, cancellationToken);
+        if (!entering.IsCompletedSuccessfully)
+        {
+            await CompleteAsync(lane, cancellationToken).ConfigureAwait(false);
+            await entering.ConfigureAwait(false);
+        }
+
+        lane.Live.Add(did);
+        bool desynchronized;
+        try
+        {
+            desynchronized = await _processor.ProcessAsync(message.Data, did, seq, lane.Pending, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception) when (exception is not RepoStateConflictException)
+        {
+            // A store or network failure, not a bad event: leave it for redelivery instead of acking. What the lane
+            // held before it is flushed; the DID's track is forgotten so the redelivery is judged against the store.
+            Log.ProcessingFailed(_logger, seq, did, exception);
+            await CompleteAsync(lane, cancellationToken).ConfigureAwait(false);
+            _store.Forget(did);
+            _unacked.TryRemove(message, out _);
+            await message.NakAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        lane.Done.Add((message, streamSequence));
+        if (desynchronized)
+        {
+            ScheduleRetry(did, force: false);
+        }
+        else if (did.Length > 0)
+        {
+            _retries.Clear(did);
+        }
+    }
+
+    // Makes what the lane holds durable (record acks, then repo states), then acks its messages and leaves the gate.
+    // A failed flush naks every held message and forgets the held DIDs' tracks: the redeliveries are judged against
+    // whatever the store ended up with, which the rev guard and the chain check make safe.
+    private async Task CompleteAsync(LaneBatch lane, CancellationToken cancellationToken)
+    {
+        try
+        {
             try
             {
-                desynchronized = await _processor.ProcessAsync(message.Data, did, seq, cancellationToken).ConfigureAwait(false);
+                await lane.Pending.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                throw;
-            }
-            catch (Exception exception) when (exception is not RepoStateConflictException)
-            {
-                // A store or network failure, not a bad event: leave it for redelivery instead of acking.
-                Log.ProcessingFailed(_logger, seq, did, exception);
-                _unacked.TryRemove(message, out _);
-                await message.NakAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            finally
-            {
-                _didGate.ExitLive(did);
+                Log.ProcessingFailed(_logger, 0, "(lane batch)", exception);
+                lane.Pending.Abandon();
+                if (exception is RepoStateConflictException)
+                {
+                    // Another holder wrote the partition's states: this lane stops, and the consumer with it.
+                    throw;
+                }
+
+                foreach (var (message, _) in lane.Done)
+                {
+                    _unacked.TryRemove(message, out _);
+                    await message.NakAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                }
+
+                lane.Done.Clear();
+                return;
             }
 
-            _processed.Add(streamSequence);
-            await AckAsync(message, cancellationToken).ConfigureAwait(false);
-            if (desynchronized)
+            foreach (var (message, streamSequence) in lane.Done)
             {
-                ScheduleRetry(did, force: false);
+                _processed.Add(streamSequence);
+                await AckAsync(message, cancellationToken).ConfigureAwait(false);
             }
-            else if (did.Length > 0)
-            {
-                _retries.Clear(did);
-            }
+
+            lane.Done.Clear();
+        }
+        finally
+        {
+            lane.ExitLive(_didGate);
         }
     }
 

@@ -10,6 +10,7 @@ using RecordKv.Nats;
 using RecordKv.Nats.KeyValue;
 using RecordKv.Simulator;
 using RecordKv.Testing;
+using Xunit.Abstractions;
 
 namespace RecordKv.Pipeline.Tests;
 
@@ -21,6 +22,10 @@ namespace RecordKv.Pipeline.Tests;
 public sealed class BackfillTests
 {
     private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(150);
+
+    private readonly ITestOutputHelper _output;
+
+    public BackfillTests(ITestOutputHelper output) => _output = output;
 
     // RECORDKV_TEST_LOG=1 shows the builder's logs.
     private static readonly ILoggerFactory Logging = Environment.GetEnvironmentVariable("RECORDKV_TEST_LOG") is null ? NullLoggerFactory.Instance : LoggerFactory.Create(b => b.AddConsole());
@@ -150,6 +155,31 @@ public sealed class BackfillTests
 
         var accounts = await PipelineHarness.ExpectedAsync(rig.Simulator, timeout.Token);
         await AssertRecordsEqualAsync(rig, PipelineHarness.ExpectedRecords(accounts), timeout.Token);
+    }
+
+    /// <summary>
+    /// Backfill throughput: records/s into the store from getRepo of preloaded repositories (RECORDKV_BENCH_BACKFILL
+    /// accounts × 20 records; 20 accounts by default so the suite stays quick). A measurement, not a timed test.
+    /// </summary>
+    [Fact]
+    public async Task Backfill_PreloadedRepositories_ReportsRecordsPerSecond()
+    {
+        var accounts = int.TryParse(Environment.GetEnvironmentVariable("RECORDKV_BENCH_BACKFILL"), out var configured) ? configured : 20;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await using var rig = await BackfillRig.StartAsync(Preloaded(accounts) with { RecordsPerAccount = 20 }, timeout.Token);
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var run = await rig.RunVerbAsync(timeout.Token, "--page-size", "1000");
+
+        watch.Stop();
+        var cpuUsed = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        run.ExitCode.ShouldBe(0, run.Error);
+        var records = (await PipelineHarness.RecordsAsync(rig.Store.Records, timeout.Token)).Count;
+        records.ShouldBe(PipelineHarness.ExpectedRecords(await PipelineHarness.ExpectedAsync(rig.Simulator, timeout.Token)).Count);
+        _output.WriteLine(
+            $"backfill of {accounts} repositories: {records} records in {watch.Elapsed.TotalSeconds:F1} s = {records / watch.Elapsed.TotalSeconds:F0} records/s; " +
+            $"test-process CPU {cpuUsed.TotalSeconds:F1} s ({cpuUsed.TotalMicroseconds / Math.Max(1, records):F0} µs per record, simulator included); load average {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 
     private static SimulatorOptions Preloaded(int accounts) => new()
