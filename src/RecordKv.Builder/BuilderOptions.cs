@@ -51,6 +51,13 @@ public sealed record BuilderOptions
     /// <summary>How long a resolved identity is trusted before it is fetched again; default 1 h.</summary>
     public TimeSpan IdentityCacheTtl { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// A commit or repository whose signature fails makes the builder fetch the DID document again at most once per
+    /// this interval per DID (an unseen key rotation is caught at once; a flood of forged commits costs one fetch per
+    /// interval); default 30 s. <c>#identity</c> events always fetch.
+    /// </summary>
+    public TimeSpan SignatureFailureRefetchInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Timeout of one HTTP attempt (DID documents, getRepo); default 30 s.</summary>
     public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -301,12 +301,16 @@ internal sealed class EventProcessor
     private async Task<VerifiedEvent?> VerifyAsync(FirehoseEvent firehoseEvent, string did, long seq, CancellationToken cancellationToken)
     {
         var eventType = firehoseEvent.Type ?? "?";
+        ResolvedIdentity? failedWith = null;
+        CommitVerificationResult? failedResult = null;
         for (var attempt = 0; attempt < 2; attempt++)
         {
             ResolvedIdentity identity;
             try
             {
-                identity = await _identities.ResolveAsync(did, refresh: attempt > 0, cancellationToken).ConfigureAwait(false);
+                identity = failedWith is null
+                    ? await _identities.ResolveAsync(did, refresh: false, cancellationToken).ConfigureAwait(false)
+                    : await _identities.ResolveAfterSignatureFailureAsync(did, failedWith, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is IdentityException or AtprotoHttpException)
             {
@@ -320,7 +324,8 @@ internal sealed class EventProcessor
                 return null;
             }
 
-            var result = Verify(firehoseEvent, key);
+            // The same identity again (no refetch allowed yet): the same key fails the same way.
+            var result = ReferenceEquals(identity, failedWith) ? failedResult! : Verify(firehoseEvent, key);
             if (result.FailedCheck != CommitCheck.Signature)
             {
                 return new VerifiedEvent(result, identity, false);
@@ -328,6 +333,8 @@ internal sealed class EventProcessor
 
             if (attempt == 0)
             {
+                failedWith = identity;
+                failedResult = result;
                 continue;
             }
 

@@ -73,6 +73,25 @@ internal sealed class IdentityResolver
         return resolved;
     }
 
+    /// <summary>
+    /// Returns the DID's document after a signature failed with <paramref name="used"/>: fetched again (a key rotation
+    /// the cache has not seen) unless a signature failure already did that within
+    /// <see cref="BuilderOptions.SignatureFailureRefetchInterval"/>, in which case <paramref name="used"/> is returned.
+    /// </summary>
+    public async Task<ResolvedIdentity> ResolveAfterSignatureFailureAsync(string did, ResolvedIdentity used, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (!used.MayRefetchForSignatureFailure(now, _options.SignatureFailureRefetchInterval))
+        {
+            return used;
+        }
+
+        var fresh = await ResolveAsync(did, refresh: true, cancellationToken).ConfigureAwait(false);
+        var marked = fresh with { RefetchedForSignatureFailureAt = now };
+        _cache.Set(did, marked);
+        return marked;
+    }
+
     /// <summary>Forgets the cached document (and former keys) so the next resolution fetches it.</summary>
     public void Invalidate(string did) => _cache.Remove(did);
 

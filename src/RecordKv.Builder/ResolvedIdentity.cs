@@ -17,6 +17,16 @@ internal sealed record ResolvedIdentity(DidDocument Document, DateTimeOffset Fet
     /// </summary>
     public IReadOnlyList<AtprotoPublicKey> FormerKeys { get; init; } = [];
 
+    /// <summary>When a failed signature last made this builder fetch the document again; null if never.</summary>
+    public DateTimeOffset? RefetchedForSignatureFailureAt { get; init; }
+
+    /// <summary>
+    /// Whether a failed signature may fetch the document again at <paramref name="now"/>: only once per
+    /// <paramref name="interval"/>, so a stream of forged or broken commits for one DID cannot hammer its directory.
+    /// </summary>
+    public bool MayRefetchForSignatureFailure(DateTimeOffset now, TimeSpan interval) =>
+        RefetchedForSignatureFailureAt is not { } last || now - last >= interval;
+
     /// <summary>This identity replaced by <paramref name="next"/>: the former keys carry over, plus this key when it changed.</summary>
     public ResolvedIdentity Succeed(ResolvedIdentity next)
     {

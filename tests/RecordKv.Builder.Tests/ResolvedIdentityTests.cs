@@ -16,6 +16,25 @@ public sealed class ResolvedIdentityTests
         DateTimeOffset.UnixEpoch);
 
     [Fact]
+    public void MayRefetchForSignatureFailure_NeverRefetched_Allows()
+    {
+        Identity(0).MayRefetchForSignatureFailure(DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(30)).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(29, false)]
+    [InlineData(30, true)]
+    [InlineData(3600, true)]
+    public void MayRefetchForSignatureFailure_RefetchedBefore_AllowsOncePerInterval(int secondsLater, bool allowed)
+    {
+        var refetchedAt = DateTimeOffset.UnixEpoch.AddHours(1);
+        var identity = Identity(0) with { RefetchedForSignatureFailureAt = refetchedAt };
+
+        identity.MayRefetchForSignatureFailure(refetchedAt.AddSeconds(secondsLater), TimeSpan.FromSeconds(30)).ShouldBe(allowed);
+    }
+
+    [Fact]
     public void Succeed_KeyRotated_RemembersTheFormerKey()
     {
         var next = Identity(0).Succeed(Identity(1));

@@ -51,14 +51,15 @@ public sealed class NatsJetStreamOrderedConsumer
         {
             var info = await CreateAsync(lastStreamSequence, cancellationToken).ConfigureAwait(false);
             CurrentInfo = info;
-            if (yieldCreated)
-            {
-                yield return null;
-            }
-
             PullConsumeLoop? loop = null;
             try
             {
+                // Inside the try: a caller that stops at this notice (an empty key listing does) still deletes the consumer.
+                if (yieldCreated)
+                {
+                    yield return null;
+                }
+
                 loop = await StartLoopAsync(info.Name, consumeOptions, cancellationToken).ConfigureAwait(false);
                 ulong expectedConsumerSequence = 1;
                 while (loop is not null)

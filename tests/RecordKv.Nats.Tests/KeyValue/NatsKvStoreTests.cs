@@ -151,6 +151,31 @@ public sealed class NatsKvStoreTests(NatsServerFixture fixture)
     }
 
     [Fact]
+    public async Task KeysHistoryAndWatch_Finished_LeaveNoConsumerOnTheBucket()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        var (connection, kv, store) = await OpenAsync(token);
+        await using var _ = connection;
+
+        // Empty results end at the creation notice, before any message: the case that used to leave consumers behind.
+        (await TakeAsync(store.GetKeysAsync(cancellationToken: token), 100, token)).ShouldBeEmpty();
+        (await store.GetHistoryAsync("never", token)).ShouldBeEmpty();
+        await store.PutAsync("a.b", Utf8("v"), cancellationToken: token);
+        (await TakeAsync(store.GetKeysAsync(cancellationToken: token), 100, token)).ShouldBe(["a.b"]);
+        (await TakeAsync(store.GetKeysAsync("none.>", token), 100, token)).ShouldBeEmpty();
+        (await store.GetHistoryAsync("a.b", token)).Count.ShouldBe(1);
+        await foreach (var change in store.WatchAsync(cancellationToken: token))
+        {
+            if (change.Entry is null)
+            {
+                break;
+            }
+        }
+
+        (await kv.JetStream.ListConsumerNamesAsync("KV_" + store.Bucket, token)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task WatchAsync_Default_LatestValuesThenMarkerThenLiveChanges()
     {
         var token = NatsServerFixture.TestTimeout();
