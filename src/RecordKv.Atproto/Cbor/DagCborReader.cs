@@ -155,6 +155,29 @@ public ref struct DagCborReader
         return text;
     }
 
+    /// <summary>
+    /// Reads the map key made of the one ASCII character <paramref name="name"/> when it comes next (with the same
+    /// key-order checks as <see cref="ReadTextUtf8"/>) and returns true; otherwise reads nothing and returns false.
+    /// </summary>
+    /// <remarks>Fixed schemas of one-letter keys (MST nodes have six per entry) skip the general text path.</remarks>
+    internal bool TryReadOneLetterKey(byte name)
+    {
+        var start = _position;
+        if (name >= 0x80
+            || _data.Length - start < 2
+            || _data[start] != (MajorText << 5 | 1)
+            || _data[start + 1] != name
+            || !IsKeyPosition())
+        {
+            return false;
+        }
+
+        CheckKeyOrder(start, start + 1, 1);
+        _position = start + 2;
+        CompleteItem();
+        return true;
+    }
+
     /// <summary>Reads a text string (or map key) into a new string.</summary>
     public string ReadText() => Encoding.UTF8.GetString(ReadTextUtf8());
 

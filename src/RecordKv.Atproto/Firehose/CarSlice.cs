@@ -13,7 +13,9 @@ internal static class CarSlice
     {
         var reader = new CarSpanReader(car.Span, options);
         var roots = reader.GetRoots();
-        var blocks = new BlockMap();
+
+        // Sized up front: growing the map as blocks come would allocate its tables four or five times per commit.
+        var blocks = new BlockMap(CountSections(car.Span, reader.BytesConsumed));
         while (reader.TryReadBlockRange(out var cid, out var dataStart, out var dataLength))
         {
             // A CAR may repeat a block; the first copy is kept (both hash to the same CID).
@@ -21,5 +23,22 @@ internal static class CarSlice
         }
 
         return (roots, blocks);
+    }
+
+    // The number of sections whose length prefixes chain to the end of the input; the reader, not this count, rejects
+    // a malformed CAR. A section takes at least two bytes, so the count never exceeds half the input's length.
+    private static int CountSections(ReadOnlySpan<byte> car, int offset)
+    {
+        var count = 0;
+        while (offset < car.Length
+            && Varint.TryRead(car[offset..], out var length, out var prefixLength) == VarintStatus.Done
+            && length > 0
+            && length <= (ulong)(car.Length - offset - prefixLength))
+        {
+            offset += prefixLength + (int)length;
+            count++;
+        }
+
+        return count;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
@@ -22,42 +23,50 @@ internal static class MstNodeCodec
     public static byte[] Encode(MstNode node)
     {
         var entries = node.Entries;
+
+        // Sizing and writing both need each key's shared prefix: compute it once. Nodes hold a few dozen entries in
+        // practice; a larger one (an unusual tree) takes a heap array.
+        Span<int> prefixes = entries.Length <= 128 ? stackalloc int[entries.Length] : new int[entries.Length];
         var length = 1 + 2 + HeaderLength((ulong)entries.Length) + 2 + LinkOrNullLength(node.Left);
-        var previous = string.Empty;
-        foreach (var entry in entries)
+        var previous = ReadOnlySpan<char>.Empty;
+        for (var i = 0; i < entries.Length; i++)
         {
-            var prefix = MstKey.CommonPrefixLength(previous, entry.Key);
-            var suffix = entry.Key.Length - prefix;
-            length += 1 + 2 + HeaderLength((ulong)suffix) + suffix + 2 + HeaderLength((ulong)prefix) + 2 + LinkOrNullLength(entry.Right) + 2 + LinkLength;
-            previous = entry.Key;
+            var key = entries[i].Key.AsSpan();
+            var prefix = previous.CommonPrefixLength(key);
+            prefixes[i] = prefix;
+            var suffix = key.Length - prefix;
+            length += 1 + 2 + HeaderLength((ulong)suffix) + suffix + 2 + HeaderLength((ulong)prefix) + 2 + LinkOrNullLength(entries[i].Right) + 2 + LinkLength;
+            previous = key;
         }
 
-        var block = new byte[length];
+        var block = GC.AllocateUninitializedArray<byte>(length);
         var span = block.AsSpan();
         var offset = 0;
         span[offset++] = 0xa2;
         offset += WriteKey(span[offset..], 'e');
         offset += WriteHeader(span[offset..], 4, (ulong)entries.Length);
-        previous = string.Empty;
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Length; i++)
         {
-            var prefix = MstKey.CommonPrefixLength(previous, entry.Key);
+            var entry = entries[i];
+            var prefix = prefixes[i];
             var suffix = entry.Key.AsSpan(prefix);
             span[offset++] = 0xa4;
             offset += WriteKey(span[offset..], 'k');
             offset += WriteHeader(span[offset..], 2, (ulong)suffix.Length);
-            foreach (var c in suffix)
+
+            // Keys are validated ASCII, so each char is its byte.
+            if (Ascii.FromUtf16(suffix, span.Slice(offset, suffix.Length), out var written) != OperationStatus.Done)
             {
-                span[offset++] = (byte)c;
+                throw new InvalidOperationException($"MST key '{entry.Key}' is not ASCII.");
             }
 
+            offset += written;
             offset += WriteKey(span[offset..], 'p');
             offset += WriteHeader(span[offset..], 0, (ulong)prefix);
             offset += WriteKey(span[offset..], 't');
             offset += WriteLinkOrNull(span[offset..], entry.Right);
             offset += WriteKey(span[offset..], 'v');
             offset += WriteLink(span[offset..], entry.Value);
-            previous = entry.Key;
         }
 
         offset += WriteKey(span[offset..], 'l');
@@ -214,6 +223,11 @@ internal static class MstNodeCodec
     // The reader has already checked the key is text and sorts after the previous one; the schema fixes which it is.
     private static void ReadFieldName(Cid cid, ref DagCborReader reader, byte name)
     {
+        if (reader.TryReadOneLetterKey(name))
+        {
+            return;
+        }
+
         var offset = reader.BytesConsumed;
         var key = reader.ReadTextUtf8();
         if (key.Length != 1 || key[0] != name)

@@ -267,4 +267,45 @@ public sealed class DagCborReaderTests
 
         error.Offset.ShouldBe(0);
     }
+
+    [Fact]
+    public void TryReadOneLetterKey_ExpectedKeys_ReadsThemAndLeavesOthers()
+    {
+        // {"a": 1, "b": 2}
+        var reader = new DagCborReader(Convert.FromHexString("a2616101616202"));
+        reader.ReadMapHeader();
+        reader.TryReadOneLetterKey((byte)'a').ShouldBeTrue();
+        reader.ReadInt64().ShouldBe(1);
+        reader.TryReadOneLetterKey((byte)'c').ShouldBeFalse();
+        reader.BytesConsumed.ShouldBe(4);
+        reader.TryReadOneLetterKey((byte)'b').ShouldBeTrue();
+        reader.ReadInt64().ShouldBe(2);
+        reader.IsAtEnd.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("a2616201616102", "order")]
+    [InlineData("a2616101616102", "uplicate")]
+    public void TryReadOneLetterKey_KeysOutOfOrder_Throws(string hex, string reason)
+    {
+        var exception = Should.Throw<CborFormatException>(() =>
+        {
+            var reader = new DagCborReader(Convert.FromHexString(hex));
+            reader.ReadMapHeader();
+            reader.TryReadOneLetterKey(Convert.FromHexString(hex)[2]).ShouldBeTrue();
+            reader.ReadInt64();
+            reader.TryReadOneLetterKey(Convert.FromHexString(hex)[5]);
+        });
+        exception.Message.ShouldContain(reason, Case.Insensitive);
+    }
+
+    [Fact]
+    public void TryReadOneLetterKey_ValuePosition_ReadsNothing()
+    {
+        // ["a"]: a text string that is not a map key.
+        var reader = new DagCborReader(Convert.FromHexString("816161"));
+        reader.ReadArrayHeader();
+        reader.TryReadOneLetterKey((byte)'a').ShouldBeFalse();
+        reader.BytesConsumed.ShouldBe(1);
+    }
 }
