@@ -21,6 +21,12 @@ public sealed record BuilderOptions
     /// <summary>How long a partition lease lives without renewal; a dead builder's partitions are taken over after it; default 6 s.</summary>
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>
+    /// How long a partition that is given up (rebalancing, shutdown) lets the events its lanes are in finish, acks and
+    /// writes included, before cancelling them; its lease is kept until then. Default 5 s.
+    /// </summary>
+    public TimeSpan PartitionDrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Bounded lanes per partition: events of one DID go to one lane, in order; different lanes run in parallel. Default 16.</summary>
     public int LanesPerPartition { get; init; } = 16;
 

@@ -15,7 +15,7 @@ public sealed class BuilderRuntime : IAsyncDisposable
     /// <summary>How long a stopping builder tries to release its partition leases before leaving them to expire.</summary>
     private static readonly TimeSpan LeaseReleaseTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<int, (CancellationTokenSource Stop, Task Run, PartitionWorker Worker)> _partitions = new();
+    private readonly ConcurrentDictionary<int, RunningPartition> _partitions = new();
     private readonly NatsConnection _connection;
     private readonly BuilderOptions _options;
     private readonly RecordKvStore _recordKvStore;
@@ -114,8 +114,12 @@ public sealed class BuilderRuntime : IAsyncDisposable
                 MemberId = InstanceId,
                 PartitionCount = _recordKvStore.PartitionCount,
                 Lease = new KvLeaseOptions { Ttl = _options.LeaseTtl, RenewInterval = _options.LeaseRenewInterval },
+                // A partition handed to another builder is released only once its lanes have stopped: the two
+                // builders never process the same DIDs at the same time.
+                ReleaseAfterStopConfirmed = true,
             },
             _logger);
+        var stopping = new Dictionary<int, Task>();
         await using (leases.ConfigureAwait(false))
         {
             await leases.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -123,14 +127,21 @@ public sealed class BuilderRuntime : IAsyncDisposable
             {
                 await foreach (var change in leases.Changes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    if (stopping.Remove(change.Partition, out var previous))
+                    {
+                        // Regained (or lost for good) while its earlier worker was still stopping: one worker at a time.
+                        await previous.ConfigureAwait(false);
+                    }
+
                     if (change.Gained)
                     {
                         StartPartition(change.Partition, change.Lease);
                     }
                     else
                     {
+                        // Stopped in the background (the lease rounds go on meanwhile), then confirmed so the lease is released.
                         Log.PartitionLost(_logger, change.Partition);
-                        await StopPartitionAsync(change.Partition).ConfigureAwait(false);
+                        stopping[change.Partition] = StopAndConfirmAsync(leases, change);
                     }
                 }
             }
@@ -139,6 +150,7 @@ public sealed class BuilderRuntime : IAsyncDisposable
             }
             finally
             {
+                await Task.WhenAll(stopping.Values).ConfigureAwait(false);
                 await StopAllPartitionsAsync().ConfigureAwait(false);
                 // Releasing lets the other builders take the partitions at once. It needs NATS: when NATS is gone too
                 // (Ctrl-C reaches nats-server and the services together) each release would wait for a request timeout,
@@ -156,26 +168,43 @@ public sealed class BuilderRuntime : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts consuming a partition (no-op when already consuming it); it stops when <paramref name="lease"/> is cancelled.</summary>
+    /// <summary>Starts consuming a partition (no-op when already consuming it); it stops at once when <paramref name="lease"/> is cancelled.</summary>
     public void StartPartition(int partition, CancellationToken lease = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, _recordKvStore.PartitionCount);
         _partitions.GetOrAdd(partition, p =>
         {
-            var stop = CancellationTokenSource.CreateLinkedTokenSource(lease);
+            var stop = new CancellationTokenSource();
+            var abort = CancellationTokenSource.CreateLinkedTokenSource(lease);
             Interlocked.Increment(ref _partitionStarts);
             var worker = new PartitionWorker(p, _options, _recordKvStore.Names, JetStream, Processor, Store, Metrics, DidGate, _logger);
-            return (stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None), worker);
+            return new RunningPartition(stop, abort, Task.Run(() => worker.RunAsync(stop.Token, abort.Token), CancellationToken.None), worker);
         });
     }
 
-    /// <summary>Stops consuming a partition (its lease was lost or released) and waits for its lanes to stop.</summary>
+    /// <summary>
+    /// Stops consuming a partition and waits until its lanes have stopped: the events they are in finish (written and
+    /// acked) within <see cref="BuilderOptions.PartitionDrainTimeout"/>, then are cancelled; the others are redelivered.
+    /// </summary>
     public async Task StopPartitionAsync(int partition)
     {
         if (_partitions.TryRemove(partition, out var running))
         {
             await running.Stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                // The worker bounds its own drain; this is the backstop for a consumer stuck in a NATS request.
+                await running.Run.WaitAsync(_options.PartitionDrainTimeout + LeaseReleaseTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await running.Abort.CancelAsync().ConfigureAwait(false);
             try
             {
                 await running.Run.ConfigureAwait(false);
@@ -185,6 +214,7 @@ public sealed class BuilderRuntime : IAsyncDisposable
             }
 
             running.Stop.Dispose();
+            running.Abort.Dispose();
         }
     }
 
@@ -199,6 +229,18 @@ public sealed class BuilderRuntime : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
+    private async Task StopAndConfirmAsync(PartitionLeases leases, PartitionLeaseChange change)
+    {
+        try
+        {
+            await StopPartitionAsync(change.Partition).ConfigureAwait(false);
+        }
+        finally
+        {
+            leases.ConfirmStopped(change.Partition, change.Lease);
+        }
+    }
+
     /// <summary>Stops every partition at once (each waits only for its own lanes), so a stop takes one partition's time, not their sum.</summary>
     private Task StopAllPartitionsAsync()
     {
@@ -210,4 +252,6 @@ public sealed class BuilderRuntime : IAsyncDisposable
 
         return Task.WhenAll(stopping);
     }
+
+    private sealed record RunningPartition(CancellationTokenSource Stop, CancellationTokenSource Abort, Task Run, PartitionWorker Worker);
 }

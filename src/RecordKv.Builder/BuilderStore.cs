@@ -4,6 +4,7 @@ using RecordKv.Atproto.Cbor;
 using RecordKv.Atproto.Cids;
 using RecordKv.Contracts;
 using RecordKv.Nats;
+using RecordKv.Nats.JetStream;
 using RecordKv.Nats.KeyValue;
 
 namespace RecordKv.Builder;
@@ -91,13 +92,38 @@ internal sealed class BuilderStore
             return null;
         }
 
-        return JsonSerializer.Deserialize(entry.Value.Span, BuilderJsonContext.Default.RepoState);
+        var state = JsonSerializer.Deserialize(entry.Value.Span, BuilderJsonContext.Default.RepoState);
+        if (state is not null)
+        {
+            state.Revision = entry.Revision;
+        }
+
+        return state;
     }
 
-    /// <summary>Writes the repo state (acknowledged), then remembers it as the DID's cached state.</summary>
+    /// <summary>
+    /// Writes the repo state (acknowledged) by compare-and-set on the revision it was based on (<see cref="RepoState.Revision"/>,
+    /// kept by <c>with</c> copies of the state read), then remembers it, at its new revision, as the DID's cached state.
+    /// Costs the same one round trip as a plain put.
+    /// </summary>
+    /// <exception cref="RepoStateConflictException">The stored state changed since it was read: another writer got there first.</exception>
     public async Task PutRepoStateAsync(string did, RepoState state, CancellationToken cancellationToken)
     {
-        await Repos.PutAsync(RecordStoreKeys.RepoKeyFor(did), JsonSerializer.SerializeToUtf8Bytes(state, BuilderJsonContext.Default.RepoState), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var key = RecordStoreKeys.RepoKeyFor(did);
+        var value = JsonSerializer.SerializeToUtf8Bytes(state, BuilderJsonContext.Default.RepoState);
+        var expected = state.Revision;
+        try
+        {
+            // No state read: create (which also replaces a deleted key's marker); else update exactly the one read.
+            state.Revision = expected == 0
+                ? await Repos.CreateAsync(key, value, cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await Repos.UpdateAsync(key, value, expected, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJetStreamWrongLastSequenceException exception)
+        {
+            throw new RepoStateConflictException(did, expected, exception);
+        }
+
         var cache = Volatile.Read(ref _tracks[Partitioner.PartitionOf(did)]);
         if (cache is not null && cache.TryGet(did, out var track))
         {

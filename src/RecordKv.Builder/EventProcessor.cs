@@ -282,10 +282,11 @@ internal sealed class EventProcessor
                 return !await _resyncer.ResyncAsync(did, "reactivated", null, cancellationToken).ConfigureAwait(false)
                     && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
             default:
-                if (state is not null && state.AccountSeq != account.Seq)
+                if (state?.AccountSeq != account.Seq)
                 {
-                    // Already active: remember the event, so an older deactivation redelivered later is recognised as stale.
-                    await _store.PutRepoStateAsync(did, state with { AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
+                    // Already active (or not known yet): remember the event, so an older deactivation redelivered later
+                    // (a crashed builder's unacked event) is recognised as stale instead of hiding the account.
+                    await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
                 }
 
                 return false;
@@ -308,6 +309,9 @@ internal sealed class EventProcessor
             ResolvedIdentity identity;
             try
             {
+                // The refetch after a signature failure is adopted only when its key verifies the event (below): a
+                // document fetched ahead of the stream (the account rotated its key, the #identity event is still to
+                // come) must not make the DID's commits signed before the rotation look superseded.
                 identity = failedWith is null
                     ? await _identities.ResolveAsync(did, refresh: false, cancellationToken).ConfigureAwait(false)
                     : await _identities.ResolveAfterSignatureFailureAsync(did, failedWith, cancellationToken).ConfigureAwait(false);
@@ -328,6 +332,11 @@ internal sealed class EventProcessor
             var result = ReferenceEquals(identity, failedWith) ? failedResult! : Verify(firehoseEvent, key);
             if (result.FailedCheck != CommitCheck.Signature)
             {
+                if (failedWith is not null && !ReferenceEquals(identity, failedWith))
+                {
+                    _identities.Adopt(did, identity);
+                }
+
                 return new VerifiedEvent(result, identity, false);
             }
 

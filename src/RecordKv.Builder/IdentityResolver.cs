@@ -32,7 +32,15 @@ internal sealed class IdentityResolver
     public int CachedCount => _cache.Count;
 
     /// <summary>Returns the DID's document: cached unless <paramref name="refresh"/> or expired.</summary>
-    public async Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, CancellationToken cancellationToken)
+    public Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, CancellationToken cancellationToken) =>
+        ResolveAsync(did, refresh, adopt: true, cancellationToken);
+
+    /// <summary>
+    /// Returns the DID's document: cached unless <paramref name="refresh"/> or expired. A fetched document replaces
+    /// the cached one only when <paramref name="adopt"/>; otherwise it is returned (with the cached key among its
+    /// former keys) for the caller to <see cref="Adopt"/> once it proves right.
+    /// </summary>
+    public async Task<ResolvedIdentity> ResolveAsync(string did, bool refresh, bool adopt, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (!refresh)
@@ -67,16 +75,27 @@ internal sealed class IdentityResolver
             throw new IdentityException(did, $"the DID document is for {document.Id}");
         }
 
+        if (!adopt)
+        {
+            var fetched = new ResolvedIdentity(document, now);
+            return _cache.TryGet(did, out var current) ? current.Succeed(fetched) : fetched;
+        }
+
         var resolved = Remember(did, new ResolvedIdentity(document, now));
         await _store.Identities.PutAsync(RecordStoreKeys.RepoKeyFor(did), json, cancellationToken: cancellationToken).ConfigureAwait(false);
         Log.IdentityResolved(_logger, did, document.PdsEndpoint?.ToString(), refresh);
         return resolved;
     }
 
+    /// <summary>Makes an identity fetched without adopting it the DID's cached one (its former keys already merged).</summary>
+    public void Adopt(string did, ResolvedIdentity identity) => _cache.Set(did, identity);
+
     /// <summary>
     /// Returns the DID's document after a signature failed with <paramref name="used"/>: fetched again (a key rotation
     /// the cache has not seen) unless a signature failure already did that within
     /// <see cref="BuilderOptions.SignatureFailureRefetchInterval"/>, in which case <paramref name="used"/> is returned.
+    /// The fetched document is not adopted (the caller adopts it with <see cref="Adopt"/> once its key verifies the
+    /// event); the cached identity is marked, so the limit holds either way.
     /// </summary>
     public async Task<ResolvedIdentity> ResolveAfterSignatureFailureAsync(string did, ResolvedIdentity used, CancellationToken cancellationToken)
     {
@@ -86,10 +105,9 @@ internal sealed class IdentityResolver
             return used;
         }
 
-        var fresh = await ResolveAsync(did, refresh: true, cancellationToken).ConfigureAwait(false);
-        var marked = fresh with { RefetchedForSignatureFailureAt = now };
-        _cache.Set(did, marked);
-        return marked;
+        var fresh = await ResolveAsync(did, refresh: true, adopt: false, cancellationToken).ConfigureAwait(false);
+        _cache.Set(did, (_cache.TryGet(did, out var cached) ? cached : used) with { RefetchedForSignatureFailureAt = now });
+        return fresh with { RefetchedForSignatureFailureAt = now };
     }
 
     /// <summary>Forgets the cached document (and former keys) so the next resolution fetches it.</summary>

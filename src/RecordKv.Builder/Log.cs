@@ -47,6 +47,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 6013, Level = LogLevel.Information, Message = "Resync of {Did} failed; retry {Attempt} in {Delay}")]
     public static partial void ResyncRetryScheduled(ILogger logger, string did, int attempt, TimeSpan delay);
 
+    [LoggerMessage(EventId = 6014, Level = LogLevel.Warning, Message = "Partition {Partition}: the repo state of {Did} changed under this builder (another writer got there first); restarting the partition from the stored states")]
+    public static partial void RepoStateConflict(ILogger logger, int partition, string did);
+
+    [LoggerMessage(EventId = 6015, Level = LogLevel.Warning, Message = "Partition {Partition}: events still being processed {DrainTimeout} after the stop were cancelled")]
+    public static partial void PartitionDrainCancelled(ILogger logger, int partition, TimeSpan drainTimeout);
+
     [LoggerMessage(EventId = 6090, Level = LogLevel.Warning, Message = "Partition leases not released while stopping ({Error}); they expire after the lease TTL instead")]
     public static partial void LeaseReleaseAbandoned(ILogger logger, string error);
 

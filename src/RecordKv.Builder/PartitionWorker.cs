@@ -52,27 +52,44 @@ internal sealed class PartitionWorker
     public static string ConsumerName(int partition) => string.Create(CultureInfo.InvariantCulture, $"kv-builder-{partition}");
 
     /// <summary>Runs until cancelled (the lease is lost or the service stops), restarting the consumer after failures.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Stops the partition at once: events being processed are cancelled.</param>
+    public Task RunAsync(CancellationToken cancellationToken) => RunAsync(cancellationToken, cancellationToken);
+
+    /// <summary>
+    /// Runs until <paramref name="stopping"/> (the partition is given up): no more events are taken, the events the lanes
+    /// are in finish (written and acked) and the others go back to JetStream. <paramref name="abort"/> (the lease is
+    /// lost, or the drain took too long) cancels the events being processed too.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
     {
-        _store.OpenPartition(_partition);
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!stopping.IsCancellationRequested && !abort.IsCancellationRequested)
             {
                 try
                 {
-                    await ConsumeAsync(cancellationToken).ConfigureAwait(false);
+                    // A fresh cache each time: after a failure (a repo state another builder changed, say) the states are read again.
+                    _store.OpenPartition(_partition);
+                    await ConsumeAsync(stopping, abort).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested || abort.IsCancellationRequested)
                 {
                     break;
                 }
                 catch (Exception exception)
                 {
-                    Log.PartitionFailed(_logger, _partition, exception);
+                    if (exception is RepoStateConflictException conflict)
+                    {
+                        Log.RepoStateConflict(_logger, _partition, conflict.Did);
+                    }
+                    else
+                    {
+                        Log.PartitionFailed(_logger, _partition, exception);
+                    }
+
                     try
                     {
-                        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException)
                     {
@@ -91,7 +108,7 @@ internal sealed class PartitionWorker
 
     private static int LaneOf(string did, int lanes) => (int)((uint)StringComparer.Ordinal.GetHashCode(did) % (uint)lanes);
 
-    private async Task ConsumeAsync(CancellationToken cancellationToken)
+    private async Task ConsumeAsync(CancellationToken stopping, CancellationToken abort)
     {
         var name = ConsumerName(_partition);
         var lanes = Math.Max(1, _options.LanesPerPartition);
@@ -105,38 +122,41 @@ internal sealed class PartitionWorker
                 AckWait = _options.AckWait,
                 MaxAckPending = Math.Max(_options.PullBatch * 2, lanes * _options.LaneCapacity * 2),
             },
-            cancellationToken).ConfigureAwait(false);
+            stopping).ConfigureAwait(false);
         Log.PartitionStarted(_logger, _partition, name);
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Three levels: `feeding` stops taking messages (the partition is given up, or a lane failed), `draining` stops
+        // the lanes between events, `cancel` cancels the events being processed (lease lost, drain too long).
+        using var feeding = CancellationTokenSource.CreateLinkedTokenSource(stopping, abort);
+        using var draining = CancellationTokenSource.CreateLinkedTokenSource(stopping, abort);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(abort);
         var channels = new Channel<LaneItem>[lanes];
         var tasks = new Task[lanes];
         for (var i = 0; i < lanes; i++)
         {
             channels[i] = Channel.CreateBounded<LaneItem>(new BoundedChannelOptions(_options.LaneCapacity) { SingleReader = true, SingleWriter = false });
-            tasks[i] = RunLaneAsync(channels[i].Reader, stop.Token);
+            tasks[i] = RunLaneAsync(channels[i].Reader, feeding, draining.Token, cancel.Token);
         }
 
-        var keepAlive = KeepUnackedAliveAsync(stop.Token);
-        var retries = FeedRetriesAsync(channels, stop.Token);
+        var keepAlive = KeepUnackedAliveAsync(cancel.Token);
+        var retries = FeedRetriesAsync(channels, draining.Token);
         try
         {
-            await foreach (var message in consumer.ConsumeAsync(new NatsJetStreamConsumeOptions { MaxMessages = _options.PullBatch }, cancellationToken).ConfigureAwait(false))
+            await foreach (var message in consumer.ConsumeAsync(new NatsJetStreamConsumeOptions { MaxMessages = _options.PullBatch }, feeding.Token).ConfigureAwait(false))
             {
                 var did = message.Headers?.GetLastValue(AtprotoHeaders.Did) ?? "";
                 var lane = LaneOf(did, lanes);
                 _unacked[message] = Stopwatch.GetTimestamp();
-                var writing = channels[lane].Writer.WriteAsync(new LaneItem(message, null), cancellationToken);
+                var writing = channels[lane].Writer.WriteAsync(new LaneItem(message, null), feeding.Token);
                 if (!writing.IsCompleted)
                 {
                     await writing.ConfigureAwait(false);
                 }
-
-                if (tasks[lane].IsCompleted)
-                {
-                    await tasks[lane].ConfigureAwait(false);
-                }
             }
+        }
+        catch (OperationCanceledException) when (feeding.IsCancellationRequested && !stopping.IsCancellationRequested && !abort.IsCancellationRequested)
+        {
+            // A lane failed: its exception is rethrown below.
         }
         finally
         {
@@ -145,11 +165,28 @@ internal sealed class PartitionWorker
                 channel.Writer.TryComplete();
             }
 
-            // Unacked messages in the lanes are redelivered to whoever holds the partition next.
-            await stop.CancelAsync().ConfigureAwait(false);
+            // The lanes finish the events they are in (so nothing of this holder is written after its lease is
+            // released), within the drain timeout; the messages still queued are redelivered to whoever holds the
+            // partition next.
+            await draining.CancelAsync().ConfigureAwait(false);
+            var lanesDone = Task.WhenAll(tasks);
             try
             {
-                await Task.WhenAll([.. tasks, keepAlive, retries]).ConfigureAwait(false);
+                await lanesDone.WaitAsync(_options.PartitionDrainTimeout, cancel.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (lanesDone.IsCompleted)
+            {
+                // A lane failed: rethrown below, once everything has stopped.
+            }
+            catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+            {
+                Log.PartitionDrainCancelled(_logger, _partition, _options.PartitionDrainTimeout);
+            }
+
+            await cancel.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll([keepAlive, retries]).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -160,12 +197,37 @@ internal sealed class PartitionWorker
 
             await ReleaseUnackedAsync().ConfigureAwait(false);
         }
+
+        // A lane that failed ends the consumer; the caller restarts it from the stored state.
+        await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
-    private async Task RunLaneAsync(ChannelReader<LaneItem> reader, CancellationToken cancellationToken)
+    // A lane that fails stops the feeding, so the consumer ends instead of blocking on the failed lane's full channel.
+    private async Task RunLaneAsync(ChannelReader<LaneItem> reader, CancellationTokenSource feeding, CancellationToken draining, CancellationToken cancellationToken)
     {
-        await foreach (var item in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
+            await RunLaneCoreAsync(reader, draining, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (draining.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch
+        {
+            await feeding.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task RunLaneCoreAsync(ChannelReader<LaneItem> reader, CancellationToken draining, CancellationToken cancellationToken)
+    {
+        while (await reader.WaitToReadAsync(draining).ConfigureAwait(false))
+        {
+            if (draining.IsCancellationRequested || !reader.TryRead(out var item))
+            {
+                continue;
+            }
+
             if (item.Message is not { } message)
             {
                 await RetryAsync(item.RetryDid!, cancellationToken).ConfigureAwait(false);
@@ -198,7 +260,7 @@ internal sealed class PartitionWorker
             {
                 throw;
             }
-            catch (Exception exception)
+            catch (Exception exception) when (exception is not RepoStateConflictException)
             {
                 // A store or network failure, not a bad event: leave it for redelivery instead of acking.
                 Log.ProcessingFailed(_logger, seq, did, exception);
@@ -228,7 +290,10 @@ internal sealed class PartitionWorker
     // holder gets them before anything newer instead of after AckWait. Best effort: unacked ones redeliver anyway.
     private async Task ReleaseUnackedAsync()
     {
-        foreach (var message in _unacked.Keys)
+        // In stream order, so the next holder is likely to get a DID's events back in their order.
+        var unacked = _unacked.Keys.ToArray();
+        Array.Sort(unacked, static (a, b) => a.Metadata.StreamSequence.CompareTo(b.Metadata.StreamSequence));
+        foreach (var message in unacked)
         {
             try
             {

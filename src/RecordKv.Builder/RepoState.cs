@@ -42,6 +42,14 @@ public sealed record RepoState
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? AccountSeq { get; init; }
 
+    /// <summary>
+    /// The repo bucket revision this state was read at or written as (0: the key holds no state). Not stored: a copy
+    /// made with <c>with</c> keeps it, so the next write of the copy is a compare-and-set on the revision the writer
+    /// based it on, and a builder that lost the DID to another one (a handover) cannot overwrite the newer state.
+    /// </summary>
+    [JsonIgnore]
+    internal ulong Revision { get; set; }
+
     /// <summary>Whether the account's records are visible.</summary>
     [JsonIgnore]
     public bool IsActive => Status == RepoStatuses.Active;

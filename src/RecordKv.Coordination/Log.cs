@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Member {Member} gave up partition {Partition} ({Reason})")]
     public static partial void PartitionLost(ILogger logger, string member, int partition, string reason);
 
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Information, Message = "Member {Member} is giving up partition {Partition} (rebalancing): keeping its lease until its work has stopped")]
+    public static partial void PartitionStopping(ILogger logger, string member, int partition);
+
     [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "Partition lease round of member {Member} failed; retrying")]
     public static partial void PartitionRoundFailed(ILogger logger, string member, Exception error);
 

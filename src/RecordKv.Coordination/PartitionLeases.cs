@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,6 +25,7 @@ public sealed class PartitionLeases : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Dictionary<int, HeldPartition> _held = [];
+    private readonly ConcurrentQueue<(int Partition, CancellationToken Lease)> _stopped = new();
     private readonly Channel<PartitionLeaseChange> _changes;
     private readonly CancellationTokenSource _stop = new();
     private readonly string _memberKey;
@@ -82,6 +84,14 @@ public sealed class PartitionLeases : IAsyncDisposable
         await RoundAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(LoopAsync, CancellationToken.None);
     }
+
+    /// <summary>
+    /// Confirms that this member's work on a partition it was told to give up (with
+    /// <see cref="PartitionLeasesOptions.ReleaseAfterStopConfirmed"/>) has stopped, so its lease is released at the next
+    /// round; <paramref name="lease"/> is the token of that lost change (a confirmation of an earlier holding is ignored).
+    /// Thread-safe.
+    /// </summary>
+    public void ConfirmStopped(int partition, CancellationToken lease) => _stopped.Enqueue((partition, lease));
 
     /// <summary>Leaves the group: releases every partition and the membership key so the others rebalance at once.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -195,13 +205,21 @@ public sealed class PartitionLeases : IAsyncDisposable
         Volatile.Write(ref _members, members.Count);
 
         await RenewHeldAsync(cancellationToken).ConfigureAwait(false);
-        if (_held.Count > share)
+        await ReleaseStoppedAsync(cancellationToken).ConfigureAwait(false);
+        var keeping = _held.Where(held => !held.Value.Stopping).Select(held => held.Key).Order().ToArray();
+        if (keeping.Length > share)
         {
             // Give up the highest partitions first so the choice is stable across rounds.
-            var extra = _held.Keys.Order().Skip(share).ToArray();
-            foreach (var partition in extra)
+            foreach (var partition in keeping.Skip(share))
             {
-                await GiveUpAsync(partition, release: true, "rebalancing", cancellationToken).ConfigureAwait(false);
+                if (_options.ReleaseAfterStopConfirmed)
+                {
+                    await BeginStoppingAsync(partition, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await GiveUpAsync(partition, release: true, "rebalancing", cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -253,16 +271,24 @@ public sealed class PartitionLeases : IAsyncDisposable
             }
 
             var record = LeaseRecord.Decode(entry.Value.Span);
-            // A key listing that races a heartbeat can return the same key twice; a member counted twice would
-            // shrink every share and make the members give partitions up and take them back each round.
-            if (!record.IsExpired(now) && record.Holder.Length > 0 && !members.Contains(record.Holder))
+            if (record.IsExpired(now))
+            {
+                if (record.IsExpired(now - (long)_options.Lease.Ttl.TotalMilliseconds))
+                {
+                    // Dead for over a TTL: tidy its key away (CAS, so a member that just came back is not removed).
+                    await LeaseOperations.ReleaseAsync(_store, key, entry.Revision, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            // A key listing that races a heartbeat returns the same key twice (the ordered consumer delivers the put
+            // made while it lists); a member counted twice would shrink every share and make the members give
+            // partitions up and take them back each round. (This branch once also deleted such a live member's key:
+            // the others then saw it vanish and come back every few rounds and never settled on their shares.)
+            if (record.Holder.Length > 0 && !members.Contains(record.Holder))
             {
                 members.Add(record.Holder);
-            }
-            else if (record.IsExpired(now + (long)_options.Lease.Ttl.TotalMilliseconds))
-            {
-                // Long dead: tidy its key away (CAS, so a member that just came back is not removed).
-                await LeaseOperations.ReleaseAsync(_store, key, entry.Revision, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -297,12 +323,34 @@ public sealed class PartitionLeases : IAsyncDisposable
         }
     }
 
-    private async Task GiveUpAsync(int partition, bool release, string reason, CancellationToken cancellationToken)
+    // Tells the member to stop working on the partition, keeping (and renewing) its lease until it confirms.
+    private async Task BeginStoppingAsync(int partition, CancellationToken cancellationToken)
+    {
+        var held = _held[partition];
+        _held[partition] = held with { Stopping = true };
+        Log.PartitionStopping(_logger, _options.MemberId, partition);
+        await _changes.Writer.WriteAsync(new PartitionLeaseChange(partition, false, held.Lost.Token), cancellationToken).ConfigureAwait(false);
+    }
+
+    // Releases the partitions whose work the member confirmed stopped.
+    private async Task ReleaseStoppedAsync(CancellationToken cancellationToken)
+    {
+        while (_stopped.TryDequeue(out var stopped))
+        {
+            if (_held.TryGetValue(stopped.Partition, out var held) && held.Stopping && held.Lost.Token == stopped.Lease)
+            {
+                await GiveUpAsync(stopped.Partition, release: true, "rebalancing", cancellationToken, announce: false).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task GiveUpAsync(int partition, bool release, string reason, CancellationToken cancellationToken, bool announce = true)
     {
         if (!_held.Remove(partition, out var held))
         {
             return;
         }
+
 
         // Cancel first: work on the partition stops before another member can take it.
         await held.Lost.CancelAsync().ConfigureAwait(false);
@@ -319,7 +367,10 @@ public sealed class PartitionLeases : IAsyncDisposable
         }
 
         Log.PartitionLost(_logger, _options.MemberId, partition, reason);
-        _changes.Writer.TryWrite(new PartitionLeaseChange(partition, false, held.Lost.Token));
+        if (announce)
+        {
+            _changes.Writer.TryWrite(new PartitionLeaseChange(partition, false, held.Lost.Token));
+        }
     }
 
     private void PublishSnapshot()
@@ -329,5 +380,5 @@ public sealed class PartitionLeases : IAsyncDisposable
         _heldSnapshot = partitions;
     }
 
-    private readonly record struct HeldPartition(ulong Revision, CancellationTokenSource Lost);
+    private readonly record struct HeldPartition(ulong Revision, CancellationTokenSource Lost, bool Stopping = false);
 }

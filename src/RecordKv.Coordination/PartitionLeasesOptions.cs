@@ -12,6 +12,14 @@ public sealed record PartitionLeasesOptions
     /// <summary>How many partitions are shared (the store's partition count).</summary>
     public int PartitionCount { get; init; } = Contracts.DidPartitioner.DefaultPartitionCount;
 
+    /// <summary>
+    /// Whether a partition given up for rebalancing stays held, and renewed, until the member confirms with
+    /// <see cref="PartitionLeases.ConfirmStopped"/> that its work on it has stopped (its lost change then does not cancel
+    /// the lease token: the member stops gracefully); default false: released at once, right after cancelling the token.
+    /// With it, the next holder never starts while this member still writes for the partition.
+    /// </summary>
+    public bool ReleaseAfterStopConfirmed { get; init; }
+
     /// <summary>Lease timing, shared by membership heartbeats and partition leases.</summary>
     public KvLeaseOptions Lease { get; init; } = new();
 }

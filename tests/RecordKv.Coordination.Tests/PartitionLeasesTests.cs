@@ -117,4 +117,87 @@ public sealed class PartitionLeasesTests(NatsServerFixture fixture)
             }
         }
     }
+
+    [Fact]
+    public async Task Rounds_ReleaseAfterStopConfirmed_KeepsGivenUpLeasesUntilConfirmed()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        var (connection, bucket) = await OpenBucketAsync(fixture.Url, token);
+        await using var _ = connection;
+        await using var first = new PartitionLeases(bucket, Member("m1") with { ReleaseAfterStopConfirmed = true });
+        await first.StartAsync(token);
+        while (first.Changes.TryRead(out var gained))
+        {
+            gained.Gained.ShouldBeTrue();
+        }
+
+        await using var second = new PartitionLeases(bucket, Member("m2"));
+        await second.StartAsync(token);
+        var stopping = new List<PartitionLeaseChange>();
+        while (stopping.Count < 4)
+        {
+            var change = await first.Changes.ReadAsync(token);
+            change.Gained.ShouldBeFalse();
+            stopping.Add(change);
+        }
+
+        // Several rounds later the given-up partitions are still held (and renewed) by the first member.
+        await WaitForRenewalsAsync(bucket, LeaseKey(stopping[0].Partition), 3, token);
+        foreach (var change in stopping)
+        {
+            change.Lease.IsCancellationRequested.ShouldBeFalse("a partition being stopped keeps its lease token");
+            LeaseRecord.Decode((await bucket.GetAsync(LeaseKey(change.Partition), token))!.Value.Span).Holder.ShouldBe("m1");
+        }
+
+        first.HeldPartitions.Count.ShouldBe(8);
+        second.HeldPartitions.ShouldBeEmpty();
+
+        foreach (var change in stopping)
+        {
+            first.ConfirmStopped(change.Partition, change.Lease);
+        }
+
+        await TestWait.UntilAsync(() => first.HeldPartitions.Count == 4 && second.HeldPartitions.Count == 4, token, "an even split after the confirmations");
+        second.HeldPartitions.Order().ShouldBe(stopping.Select(change => change.Partition).Order());
+    }
+
+    [Fact]
+    public async Task Rounds_TwoLiveKeysNameTheSameMember_NeitherKeyIsDeleted()
+    {
+        // What a key listing racing a heartbeat looks like: the same live member twice. It counts once, and is kept.
+        var token = NatsServerFixture.TestTimeout();
+        var (connection, bucket) = await OpenBucketAsync(fixture.Url, token);
+        await using var _ = connection;
+        await using var member = new PartitionLeases(bucket, Member("m1"));
+        await member.StartAsync(token);
+        var alias = PartitionLeases.MemberKey("builder", "m1-alias");
+        await bucket.PutAsync(alias, new LeaseRecord("m1", DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds()).Encode(), cancellationToken: token);
+
+        await WaitForRenewalsAsync(bucket, LeaseKey(0), 3, token);
+
+        (await bucket.GetAsync(alias, token)).ShouldNotBeNull("the live duplicate's key is kept");
+        (await bucket.GetAsync(PartitionLeases.MemberKey("builder", "m1"), token)).ShouldNotBeNull("the member's own key is kept");
+        member.LiveMembers.ShouldBe(1);
+        member.HeldPartitions.Count.ShouldBe(8);
+    }
+
+    private static string LeaseKey(int partition) => PartitionLeases.LeaseKey("builder", partition);
+
+    // Rounds pass: the key is seen at more than `renewals` distinct revisions.
+    private static async Task WaitForRenewalsAsync(RecordKv.Nats.KeyValue.NatsKvStore bucket, string key, int renewals, CancellationToken token)
+    {
+        var seen = new HashSet<ulong>();
+        await TestWait.UntilAsync(
+            async () =>
+            {
+                if (await bucket.GetEntryAsync(key, token) is { } entry)
+                {
+                    seen.Add(entry.Revision);
+                }
+
+                return seen.Count > renewals;
+            },
+            token,
+            $"{renewals} renewals of {key}");
+    }
 }

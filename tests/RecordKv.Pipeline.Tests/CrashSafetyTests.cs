@@ -14,10 +14,7 @@ public sealed class CrashSafetyTests
     private const long Events = 3000;
     private const int Kills = 3;
 
-    [Fact(Skip = "Known builder defect, intermittent (about 1 run in 3 on the loaded machine): an #account deactivation and the "
-        + "reactivation after it are applied concurrently or out of order around a partition handover, leaving an active "
-        + "account hidden (status deactivated, accountSeq of the older event). Unskip once the builder serialises a DID "
-        + "across handovers (see docs/pipeline.md, Stopping and crashes).")]
+    [Fact]
     public async Task Pipeline_IngesterAndBuilderKilledRepeatedly_RecordBucketEqualsExpected()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));

@@ -21,7 +21,7 @@ public sealed class ServiceProcessShutdownTests
         ["RECORDKV_RecordKv__ShutdownTimeout"] = "00:01:00",
     };
 
-    [Fact(Skip = "Flaky at load 40+: once in four runs the second builder did not get its share within 150 s; investigate before enabling.")]
+    [Fact]
     public async Task Builder_SigtermWithAnotherBuilderRunning_ExitsAndReleasesPartitionsBeforeTheirTtl()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));

@@ -1,0 +1,80 @@
+using RecordKv.Contracts;
+using RecordKv.Nats;
+using RecordKv.Nats.JetStream;
+using RecordKv.Nats.KeyValue;
+using RecordKv.Testing;
+
+namespace RecordKv.Builder.Tests;
+
+/// <summary>The repo state as the commit point: a compare-and-set on the revision the writer based it on.</summary>
+[Collection(BuilderStoreCollection.Name)]
+public sealed class BuilderStoreTests(NatsServerFixture fixture)
+{
+    private const string Did = "did:plc:handover0000000000000000";
+
+    [Fact]
+    public async Task PutRepoStateAsync_StateChangedSinceRead_ThrowsConflictAndKeepsTheNewerState()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        var (oldHolder, newHolder) = await OpenTwoBuildersAsync(connection, token);
+        oldHolder.OpenPartition(oldHolder.Partitioner.PartitionOf(Did));
+        await oldHolder.PutRepoStateAsync(Did, new RepoState { Rev = "3kaaaaaaaaa2a" }, token);
+        var cached = await oldHolder.GetRepoStateAsync(Did, token);
+
+        // The partition changed hands: the new holder reads the state and writes a newer one.
+        var read = await newHolder.GetRepoStateAsync(Did, token);
+        await newHolder.PutRepoStateAsync(Did, read! with { Status = RepoStatuses.Active, AccountSeq = 20 }, token);
+
+        // The old holder, still inside an older event, writes from its cached state: refused.
+        var conflict = await Should.ThrowAsync<RepoStateConflictException>(() => oldHolder.PutRepoStateAsync(Did, cached! with { Status = "deactivated", AccountSeq = 10 }, token));
+        conflict.Did.ShouldBe(Did);
+        var stored = await new BuilderStore(oldHolder.Records, oldHolder.Repos, oldHolder.Identities, oldHolder.Partitioner).GetRepoStateAsync(Did, token);
+        stored!.Status.ShouldBe(RepoStatuses.Active);
+        stored.AccountSeq.ShouldBe(20);
+    }
+
+    [Fact]
+    public async Task PutRepoStateAsync_NewStateWhereOneWasWritten_ThrowsConflict()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        var (first, second) = await OpenTwoBuildersAsync(connection, token);
+        await first.PutRepoStateAsync(Did, new RepoState { Rev = "3kaaaaaaaaa2a" }, token);
+
+        await Should.ThrowAsync<RepoStateConflictException>(() => second.PutRepoStateAsync(Did, new RepoState { Status = "deactivated" }, token));
+    }
+
+    [Fact]
+    public async Task PutRepoStateAsync_OneWriterInSequence_EachWriteFollowsTheLast()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        var (store, _) = await OpenTwoBuildersAsync(connection, token);
+        store.OpenPartition(store.Partitioner.PartitionOf(Did));
+        await store.PutRepoStateAsync(Did, new RepoState { Rev = "3kaaaaaaaaa2a" }, token);
+
+        string[] revs = ["3kaaaaaaaaa3a", "3kaaaaaaaaa4a", "3kaaaaaaaaa5a"];
+        foreach (var rev in revs)
+        {
+            var state = await store.GetRepoStateAsync(Did, token);
+            await store.PutRepoStateAsync(Did, state! with { Rev = rev }, token);
+        }
+
+        var entry = await store.Repos.GetEntryAsync(RecordStoreKeys.RepoKeyFor(Did), token);
+        (await store.GetRepoStateAsync(Did, token))!.Revision.ShouldBe(entry!.Revision);
+        (await new BuilderStore(store.Records, store.Repos, store.Identities, store.Partitioner).GetRepoStateAsync(Did, token))!.Rev.ShouldBe("3kaaaaaaaaa5a");
+    }
+
+    // Two builders' views of the same (fresh) buckets.
+    private static async Task<(BuilderStore First, BuilderStore Second)> OpenTwoBuildersAsync(NatsConnection connection, CancellationToken token)
+    {
+        var kv = new NatsKvContext(new NatsJetStreamContext(connection));
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var records = await kv.CreateBucketAsync(new NatsKvConfig { Bucket = "record_" + suffix }, token);
+        var repos = await kv.CreateBucketAsync(new NatsKvConfig { Bucket = "repo_" + suffix }, token);
+        var identities = await kv.CreateBucketAsync(new NatsKvConfig { Bucket = "identity_" + suffix }, token);
+        var partitioner = new DidPartitioner(4);
+        return (new BuilderStore(records, repos, identities, partitioner), new BuilderStore(records, repos, identities, partitioner));
+    }
+}
