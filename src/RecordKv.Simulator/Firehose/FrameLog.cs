@@ -53,31 +53,46 @@ internal sealed class FrameLog : IDisposable
         }
     }
 
-    public void Append(long seq, byte[] frame)
+    /// <summary>Appends frames in order under one lock, waking the waiting subscribers once for all of them.</summary>
+    public void AppendRange(ReadOnlySpan<(long Seq, byte[] Frame)> frames)
     {
+        if (frames.IsEmpty)
+        {
+            return;
+        }
+
         TaskCompletionSource signal;
         lock (_lock)
         {
-            _disk?.Append(seq, frame);
-            while (_end - _start >= _seqs.Length || (_end > _start && _bytes + frame.Length > _maxBytes))
+            foreach (var (seq, frame) in frames)
             {
-                var slot = _start % _seqs.Length;
-                _bytes -= _frames[slot].Length;
-                _frames[slot] = null!;
-                _start++;
+                AppendLocked(seq, frame);
             }
 
-            var index = _end % _seqs.Length;
-            _seqs[index] = seq;
-            _frames[index] = frame;
-            _bytes += frame.Length;
-            _end++;
-            LatestSeq = Math.Max(LatestSeq, seq);
             signal = _appended;
             _appended = NewSignal();
         }
 
         signal.TrySetResult();
+    }
+
+    private void AppendLocked(long seq, byte[] frame)
+    {
+        _disk?.Append(seq, frame);
+        while (_end - _start >= _seqs.Length || (_end > _start && _bytes + frame.Length > _maxBytes))
+        {
+            var slot = _start % _seqs.Length;
+            _bytes -= _frames[slot].Length;
+            _frames[slot] = null!;
+            _start++;
+        }
+
+        var index = _end % _seqs.Length;
+        _seqs[index] = seq;
+        _frames[index] = frame;
+        _bytes += frame.Length;
+        _end++;
+        LatestSeq = Math.Max(LatestSeq, seq);
     }
 
     /// <summary>The position of the first retained frame with a seq above <paramref name="cursor"/>; also whether frames after the cursor were evicted.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using RecordKv.Atproto.Blocks;
+using RecordKv.Atproto.Car;
 using RecordKv.Atproto.Cbor;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Crypto;
@@ -20,13 +21,24 @@ internal sealed class EventFinalizer
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_frameBuffer;
 
+    // Per thread, reused for every commit: the CAR slice is copied into the frame, so it need not outlive the event.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_carBuffer;
+
+    [ThreadStatic]
+    private static BlockMap? t_blocks;
+
     private readonly SimulatorOptions _options;
     private readonly SimSigner _wrongSigner;
+    private readonly bool _keepsCommitEvents;
 
     public EventFinalizer(SimulatorOptions options, SimSigner wrongSigner)
     {
         _options = options;
         _wrongSigner = wrongSigner;
+
+        // Only the stale-rev fault re-sends an earlier #commit; otherwise the event is not kept after encoding.
+        _keepsCommitEvents = options.Faults.TryGetValue(SimulatorFault.StaleRev, out var staleRate) && staleRate > 0;
     }
 
     public void FinalizeBatch(List<PendingEvent> batch)
@@ -113,26 +125,51 @@ internal sealed class EventFinalizer
         }
 
         var commit = Commit.WithSignature(did, pending.Data, pending.Rev!, null, signature);
-        pending.After = after with { CommitCid = commit.ComputeCid(), Commit = commit };
+        var commitCid = commit.ComputeCid();
+        pending.After = after with { CommitCid = commitCid, Commit = commit };
         if (!pending.IsEmitted)
         {
             return;
         }
 
+        var car = t_carBuffer ??= new ArrayBufferWriter<byte>(16 * 1024);
+        car.ResetWrittenCount();
         if (pending.Kind == PendingEventKind.Sync)
         {
-            pending.Frame = Encode(CommitEventFactory.CreateSync(commit, pending.Seq, pending.Time));
+            WriteCar(car, commitCid, commit, null);
+            pending.Frame = Encode(new SyncEvent { Seq = pending.Seq, Did = did, Rev = pending.Rev!, Blocks = car.WrittenMemory, Time = pending.Time });
             return;
         }
 
-        var commitEvent = CommitEventFactory.CreateCommit(commit, pending.Ops, CarBlocks(pending), pending.Seq, pending.Since, pending.PrevData, pending.Time);
+        var blocks = t_blocks ??= new BlockMap(64);
+        blocks.Clear();
+        CollectCarBlocks(pending, blocks);
+        WriteCar(car, commitCid, commit, blocks);
+        blocks.Clear();
+        var commitEvent = new CommitEvent
+        {
+            Seq = pending.Seq,
+            Repo = did,
+            Commit = commitCid,
+            Rev = pending.Rev!,
+            Since = pending.Since,
+            Blocks = car.WrittenMemory,
+            Ops = pending.Ops,
+            PrevData = pending.PrevData,
+            Time = pending.Time,
+        };
         if (pending.Fault == SimulatorFault.TruncatedCar)
         {
             commitEvent = commitEvent with { Blocks = commitEvent.Blocks[..Math.Max(1, commitEvent.Blocks.Length * 2 / 3)] };
         }
 
-        pending.CommitEvent = commitEvent;
         var frame = Encode(commitEvent);
+        if (_keepsCommitEvents && pending.Fault is null)
+        {
+            // The CAR buffer is reused by the next event: a commit that may be re-sent keeps its own copy.
+            pending.CommitEvent = commitEvent with { Blocks = commitEvent.Blocks.ToArray() };
+        }
+
         if (pending.Fault == SimulatorFault.MalformedCbor)
         {
             // Keep the header, cut the body in half: the frame announces a commit nobody can read.
@@ -144,9 +181,8 @@ internal sealed class EventFinalizer
     }
 
     // The CAR slice after the commit block: the new records, then the covering proof of every operation.
-    private BlockMap CarBlocks(PendingEvent pending)
+    private void CollectCarBlocks(PendingEvent pending, BlockMap blocks)
     {
-        var blocks = new BlockMap(pending.RecordBlocks.Count + (pending.MstOperations.Count * 4));
         foreach (var (cid, block) in pending.RecordBlocks)
         {
             blocks.Add(cid, block);
@@ -171,8 +207,24 @@ internal sealed class EventFinalizer
             var padding = new byte[_options.OversizedFrameBytes];
             blocks.Add(Cid.ForRaw(padding), padding);
         }
+    }
 
-        return blocks;
+    // What CommitEventFactory writes (the commit as root and first block, then the other blocks), into a reused buffer.
+    private static void WriteCar(ArrayBufferWriter<byte> output, Cid commitCid, Commit commit, BlockMap? blocks)
+    {
+        var writer = new CarWriter(output);
+        writer.WriteHeader([commitCid]);
+        writer.WriteBlock(commitCid, commit.EncodedBytes.Span);
+        if (blocks is not null)
+        {
+            foreach (var (cid, data) in blocks)
+            {
+                if (cid != commitCid)
+                {
+                    writer.WriteBlock(cid, data.Span);
+                }
+            }
+        }
     }
 
     private static byte[] Encode(FirehoseEvent firehoseEvent)

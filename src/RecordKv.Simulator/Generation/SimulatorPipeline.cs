@@ -120,6 +120,7 @@ internal sealed class SimulatorPipeline
     private async Task PublishAsync(ChannelReader<List<PendingEvent>> input, CancellationToken cancellationToken)
     {
         long emitted = 0;
+        var ready = new List<(long Seq, byte[] Frame)>(_options.BatchSize + 8);
         await foreach (var batch in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             foreach (var pending in batch)
@@ -130,6 +131,8 @@ internal sealed class SimulatorPipeline
                     var ahead = due - _clock.Elapsed;
                     if (ahead > TimeSpan.FromMilliseconds(2))
                     {
+                        // What is due goes out before the wait.
+                        AppendToLog(ready);
                         await Task.Delay(ahead, cancellationToken).ConfigureAwait(false);
                     }
                 }
@@ -137,7 +140,8 @@ internal sealed class SimulatorPipeline
                 if (pending.After is { } after)
                 {
                     // Identity and account events carry the working state, whose commit fields are not signed yet:
-                    // the signed commit they follow is the one published last.
+                    // the signed commit they follow is the one published last. States are published before their
+                    // frames reach the log, so a subscriber that sees a frame finds at least that state over HTTP.
                     var current = pending.Account.Published;
                     pending.Account.Published = pending.Kind is PendingEventKind.Commit or PendingEventKind.Sync
                         ? after
@@ -147,14 +151,36 @@ internal sealed class SimulatorPipeline
                 Count(pending);
                 if (pending.Frame is { } frame)
                 {
-                    _log.Append(pending.Seq, frame);
+                    ready.Add((pending.Seq, frame));
                     emitted++;
-                    Interlocked.Increment(ref _stats.Frames);
-                    Interlocked.Add(ref _stats.FrameBytes, frame.Length);
-                    Interlocked.Exchange(ref _stats.LastSeq, Math.Max(pending.Seq, Interlocked.Read(ref _stats.LastSeq)));
                 }
             }
+
+            AppendToLog(ready);
         }
+    }
+
+    // One lock and one wake-up of the subscribers per run of frames rather than per frame.
+    private void AppendToLog(List<(long Seq, byte[] Frame)> ready)
+    {
+        if (ready.Count == 0)
+        {
+            return;
+        }
+
+        _log.AppendRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready));
+        long bytes = 0;
+        long lastSeq = 0;
+        foreach (var (seq, frame) in ready)
+        {
+            bytes += frame.Length;
+            lastSeq = Math.Max(lastSeq, seq);
+        }
+
+        Interlocked.Add(ref _stats.Frames, ready.Count);
+        Interlocked.Add(ref _stats.FrameBytes, bytes);
+        Interlocked.Exchange(ref _stats.LastSeq, Math.Max(lastSeq, Interlocked.Read(ref _stats.LastSeq)));
+        ready.Clear();
     }
 
     private void Count(PendingEvent pending)
