@@ -20,9 +20,8 @@ internal sealed class BackfillJobRunner
     private const int MaxFetches = 3;
     private readonly BuilderOptions _options;
     private readonly BuilderStore _store;
-    private readonly IdentityResolver _identities;
+    private readonly RepositoryFetcher _fetcher;
     private readonly RepoResyncer _resyncer;
-    private readonly AtprotoHttp _http;
     private readonly BackfillDidGate _gate;
     private readonly BuilderMetrics _metrics;
     private readonly CollectionFilter _builderFilter;
@@ -32,9 +31,8 @@ internal sealed class BackfillJobRunner
     {
         _options = options;
         _store = store;
-        _identities = identities;
+        _fetcher = new RepositoryFetcher(options, identities, http);
         _resyncer = resyncer;
-        _http = http;
         _gate = gate;
         _metrics = metrics;
         _logger = logger;
@@ -49,10 +47,10 @@ internal sealed class BackfillJobRunner
         for (var attempt = 1; ; attempt++)
         {
             Repository? repository;
-            string pds;
+            Uri pds;
             try
             {
-                (repository, pds) = await FetchWithRetriesAsync(job.Did, host, cancellationToken).ConfigureAwait(false);
+                (repository, pds) = await _fetcher.FetchAsync(job.Did, host, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is AtprotoHttpException or IdentityException or FormatException or ResyncException)
             {
@@ -69,7 +67,7 @@ internal sealed class BackfillJobRunner
                     : await RecordInactiveAsync(job, cancellationToken).ConfigureAwait(false);
             }
 
-            var result = await ApplyAsync(job, repository, pds, cancellationToken).ConfigureAwait(false);
+            var result = await ApplyAsync(job, repository, pds.ToString(), cancellationToken).ConfigureAwait(false);
 
             // Live events overtook the fetch: the PDS has that newer revision too, so fetch again rather than leave
             // a store that began mid-history (no resync of unknown repositories) without its older records.
@@ -172,50 +170,5 @@ internal sealed class BackfillJobRunner
 
         await _store.PutRepoStateAsync(job.Did, (state ?? new RepoState()) with { Status = status }, cancellationToken).ConfigureAwait(false);
         return new BackfillJobResult(BackfillOutcome.Inactive, 0, removed);
-    }
-
-    // A CAR cut short by the network (or a PDS hiccup) is worth fetching again before giving up.
-    private async Task<(Repository? Repository, string Pds)> FetchWithRetriesAsync(string did, Uri? host, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await FetchAsync(did, host, cancellationToken).ConfigureAwait(false);
-            }
-            catch (FormatException) when (attempt < _options.HttpAttempts)
-            {
-                await Task.Delay(_options.HttpRetryDelay * attempt, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task<(Repository? Repository, string Pds)> FetchAsync(string did, Uri? host, CancellationToken cancellationToken)
-    {
-        var identity = await _identities.ResolveAsync(did, refresh: false, cancellationToken).ConfigureAwait(false);
-        var pds = identity.Document.PdsEndpoint ?? host ?? throw new ResyncException($"{did}: the DID document names no PDS and the job no host");
-        var uri = new Uri(pds, $"/xrpc/com.atproto.sync.getRepo?did={Uri.EscapeDataString(did)}");
-        var car = await _http.GetAsync(uri, _options.MaxRepoBytes, cancellationToken).ConfigureAwait(false);
-        if (car is null)
-        {
-            return (null, pds.ToString());
-        }
-
-        var repository = Repository.Load(car);
-        if (repository.Did != did)
-        {
-            throw new ResyncException($"{did}: getRepo returned the repository of {repository.Did}");
-        }
-
-        if (identity.Document.SigningKey is not { } signingKey || !repository.VerifySignature(signingKey))
-        {
-            identity = await _identities.ResolveAsync(did, refresh: true, cancellationToken).ConfigureAwait(false);
-            if (identity.Document.SigningKey is not { } freshKey || !repository.VerifySignature(freshKey))
-            {
-                throw new ResyncException($"{did}: the repository's commit signature does not verify with the account's key");
-            }
-        }
-
-        return (repository, pds.ToString());
     }
 }

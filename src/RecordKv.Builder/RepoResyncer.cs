@@ -11,8 +11,7 @@ internal sealed class RepoResyncer
 {
     private readonly BuilderOptions _options;
     private readonly BuilderStore _store;
-    private readonly IdentityResolver _identities;
-    private readonly AtprotoHttp _http;
+    private readonly RepositoryFetcher _fetcher;
     private readonly BuilderMetrics _metrics;
     private readonly CollectionFilter _filter;
     private readonly ILogger _logger;
@@ -21,8 +20,7 @@ internal sealed class RepoResyncer
     {
         _options = options;
         _store = store;
-        _identities = identities;
-        _http = http;
+        _fetcher = new RepositoryFetcher(options, identities, http);
         _metrics = metrics;
         _logger = logger;
         _filter = new CollectionFilter(options.Collections);
@@ -38,7 +36,7 @@ internal sealed class RepoResyncer
         var state = await _store.GetRepoStateAsync(did, cancellationToken).ConfigureAwait(false) ?? new RepoState();
         try
         {
-            var (written, deleted, repository, pds) = await ResyncWithRetriesAsync(did, state, fallbackPds, cancellationToken).ConfigureAwait(false);
+            var (written, deleted, repository, pds) = await ResyncCoreAsync(did, state, fallbackPds, cancellationToken).ConfigureAwait(false);
             var collections = new List<string>(state.Collections);
             foreach (var collection in repository.GetCollections())
             {
@@ -75,44 +73,11 @@ internal sealed class RepoResyncer
         }
     }
 
-    // A CAR cut short by the network (or a PDS hiccup) is worth fetching again before giving up.
-    private async Task<(int Written, int Deleted, Repository Repository, string Pds)> ResyncWithRetriesAsync(string did, RepoState state, Uri? fallbackPds, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ResyncCoreAsync(did, state, fallbackPds, cancellationToken).ConfigureAwait(false);
-            }
-            catch (FormatException) when (attempt < _options.HttpAttempts)
-            {
-                await Task.Delay(_options.HttpRetryDelay * attempt, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
     private async Task<(int Written, int Deleted, Repository Repository, string Pds)> ResyncCoreAsync(string did, RepoState state, Uri? fallbackPds, CancellationToken cancellationToken)
     {
-        var identity = await _identities.ResolveAsync(did, refresh: false, cancellationToken).ConfigureAwait(false);
-        var pds = identity.Document.PdsEndpoint ?? fallbackPds ?? throw new ResyncException($"{did}: the DID document names no PDS");
-        var uri = new Uri(pds, $"/xrpc/com.atproto.sync.getRepo?did={Uri.EscapeDataString(did)}");
-        var car = await _http.GetAsync(uri, _options.MaxRepoBytes, cancellationToken).ConfigureAwait(false)
+        var (fetched, pds) = await _fetcher.FetchAsync(did, fallbackPds, cancellationToken).ConfigureAwait(false);
+        var repository = fetched
             ?? throw new ResyncException($"{did}: {pds} does not serve the repository (not found or inactive)", repositoryUnavailable: true);
-        var repository = Repository.Load(car);
-        if (repository.Did != did)
-        {
-            throw new ResyncException($"{did}: getRepo returned the repository of {repository.Did}");
-        }
-
-        if (identity.Document.SigningKey is not { } signingKey || !repository.VerifySignature(signingKey))
-        {
-            identity = await _identities.ResolveAsync(did, refresh: true, cancellationToken).ConfigureAwait(false);
-            if (identity.Document.SigningKey is not { } freshKey || !repository.VerifySignature(freshKey))
-            {
-                throw new ResyncException($"{did}: the repository's commit signature does not verify with the account's key");
-            }
-        }
-
         var visible = state.IsActive || !_options.HideInactiveAccounts;
         var collections = new List<string>(state.Collections);
         foreach (var collection in repository.GetCollections())

@@ -63,6 +63,18 @@ public static class CommitEventFactory
     private static byte[] WriteSlice(Cid commitCid, Commit commit, BlockMap? blocks)
     {
         var output = new ArrayBufferWriter<byte>(commit.EncodedBytes.Length + 64 + (int)Math.Min(blocks?.TotalBytes ?? 0, int.MaxValue / 2));
+        WriteSlice(output, commitCid, commit, blocks);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Writes a commit's CAR slice into <paramref name="output"/>: <paramref name="commitCid"/> as root, the commit block
+    /// first, then every other block of <paramref name="blocks"/> (callers that reuse buffers build events with it).
+    /// </summary>
+    public static void WriteSlice(IBufferWriter<byte> output, Cid commitCid, Commit commit, BlockMap? blocks)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(commit);
         var writer = new CarWriter(output);
         writer.WriteHeader([commitCid]);
         writer.WriteBlock(commitCid, commit.EncodedBytes.Span);
@@ -76,7 +88,5 @@ public static class CommitEventFactory
                 }
             }
         }
-
-        return output.WrittenSpan.ToArray();
     }
 }

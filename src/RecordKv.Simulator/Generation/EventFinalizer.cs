@@ -1,6 +1,5 @@
 using System.Buffers;
 using RecordKv.Atproto.Blocks;
-using RecordKv.Atproto.Car;
 using RecordKv.Atproto.Cbor;
 using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Crypto;
@@ -136,7 +135,7 @@ internal sealed class EventFinalizer
         car.ResetWrittenCount();
         if (pending.Kind == PendingEventKind.Sync)
         {
-            WriteCar(car, commitCid, commit, null);
+            CommitEventFactory.WriteSlice(car, commitCid, commit, null);
             pending.Frame = Encode(new SyncEvent { Seq = pending.Seq, Did = did, Rev = pending.Rev!, Blocks = car.WrittenMemory, Time = pending.Time });
             return;
         }
@@ -144,7 +143,7 @@ internal sealed class EventFinalizer
         var blocks = t_blocks ??= new BlockMap(64);
         blocks.Clear();
         CollectCarBlocks(pending, blocks);
-        WriteCar(car, commitCid, commit, blocks);
+        CommitEventFactory.WriteSlice(car, commitCid, commit, blocks);
         blocks.Clear();
         var commitEvent = new CommitEvent
         {
@@ -206,24 +205,6 @@ internal sealed class EventFinalizer
         {
             var padding = new byte[_options.OversizedFrameBytes];
             blocks.Add(Cid.ForRaw(padding), padding);
-        }
-    }
-
-    // What CommitEventFactory writes (the commit as root and first block, then the other blocks), into a reused buffer.
-    private static void WriteCar(ArrayBufferWriter<byte> output, Cid commitCid, Commit commit, BlockMap? blocks)
-    {
-        var writer = new CarWriter(output);
-        writer.WriteHeader([commitCid]);
-        writer.WriteBlock(commitCid, commit.EncodedBytes.Span);
-        if (blocks is not null)
-        {
-            foreach (var (cid, data) in blocks)
-            {
-                if (cid != commitCid)
-                {
-                    writer.WriteBlock(cid, data.Span);
-                }
-            }
         }
     }
 
