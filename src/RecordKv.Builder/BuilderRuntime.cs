@@ -3,11 +3,12 @@ using Microsoft.Extensions.Logging;
 using RecordKv.Coordination;
 using RecordKv.Nats;
 using RecordKv.Nats.JetStream;
+using RecordKv.Nats.KeyValue;
 
 namespace RecordKv.Builder;
 
 /// <summary>
-/// One running builder: its NATS connection, store, identity resolver, and a worker per partition it consumes.
+/// One running builder: its NATS connections (data, and one for its leases), store, identity resolver, and a worker per partition it consumes.
 /// Partitions come from leases (<see cref="RunLeasedAsync"/>) or are started explicitly (<see cref="StartPartition"/>).
 /// </summary>
 public sealed class BuilderRuntime : IAsyncDisposable
@@ -17,6 +18,8 @@ public sealed class BuilderRuntime : IAsyncDisposable
 
     private readonly ConcurrentDictionary<int, RunningPartition> _partitions = new();
     private readonly NatsConnection _connection;
+    private readonly NatsConnection _leaseConnection;
+    private readonly NatsKvStore _leaseControl;
     private readonly BuilderOptions _options;
     private readonly RecordKvStore _recordKvStore;
     private readonly AtprotoHttp _http;
@@ -24,9 +27,11 @@ public sealed class BuilderRuntime : IAsyncDisposable
     private readonly ILogger _logger;
     private long _partitionStarts;
 
-    private BuilderRuntime(NatsConnection connection, BuilderOptions options, RecordKvStore recordKvStore, RecordWriter writer, ILoggerFactory loggerFactory)
+    private BuilderRuntime(NatsConnection connection, NatsConnection leaseConnection, NatsKvStore leaseControl, BuilderOptions options, RecordKvStore recordKvStore, RecordWriter writer, ILoggerFactory loggerFactory)
     {
         _connection = connection;
+        _leaseConnection = leaseConnection;
+        _leaseControl = leaseControl;
         _options = options;
         _recordKvStore = recordKvStore;
         _writer = writer;
@@ -87,14 +92,25 @@ public sealed class BuilderRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var connection = await NatsConnection.ConnectAsync(natsOptions, cancellationToken).ConfigureAwait(false);
+        NatsConnection? leaseConnection = null;
         try
         {
             var store = await RecordKvStore.OpenAsync(connection, storeOptions, loggerFactory.CreateLogger("RecordKv.Coordination"), cancellationToken).ConfigureAwait(false);
+
+            // Leases get a connection of their own: on the data connection a renewal waits behind thousands of record
+            // writes, acks and deliveries, and a builder at full speed lost partitions it alone held.
+            leaseConnection = await NatsConnection.ConnectAsync(natsOptions, cancellationToken).ConfigureAwait(false);
+            var leaseControl = await new NatsKvContext(new NatsJetStreamContext(leaseConnection)).GetBucketAsync(store.Control.Bucket, cancellationToken).ConfigureAwait(false);
             var writer = await RecordWriter.StartAsync(store.JetStream, store.Records, Math.Max(1, options.MaxRecordWritesInFlight), options.RecordWriteAckTimeout, cancellationToken).ConfigureAwait(false);
-            return new BuilderRuntime(connection, options, store, writer, loggerFactory);
+            return new BuilderRuntime(connection, leaseConnection, leaseControl, options, store, writer, loggerFactory);
         }
         catch
         {
+            if (leaseConnection is not null)
+            {
+                await leaseConnection.DisposeAsync().ConfigureAwait(false);
+            }
+
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -107,7 +123,7 @@ public sealed class BuilderRuntime : IAsyncDisposable
     public async Task RunLeasedAsync(CancellationToken cancellationToken)
     {
         var leases = new PartitionLeases(
-            _recordKvStore.Control,
+            _leaseControl,
             new PartitionLeasesOptions
             {
                 KeyPrefix = "builder",
@@ -227,6 +243,7 @@ public sealed class BuilderRuntime : IAsyncDisposable
         _http.Dispose();
         Metrics.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
+        await _leaseConnection.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task StopAndConfirmAsync(PartitionLeases leases, PartitionLeaseChange change)
