@@ -336,64 +336,77 @@ internal sealed class EventProcessor
     private async ValueTask<VerifiedEvent?> VerifyAsync(FirehoseEvent firehoseEvent, string did, long seq, CancellationToken cancellationToken)
     {
         var eventType = firehoseEvent.Type ?? "?";
-        ResolvedIdentity? failedWith = null;
-        CommitVerificationResult? failedResult = null;
-        for (var attempt = 0; attempt < 2; attempt++)
+        if (await ResolveOrRejectAsync(did, eventType, seq, failedWith: null, cancellationToken).ConfigureAwait(false) is not { } cached)
         {
-            ResolvedIdentity identity;
-            try
-            {
-                // The refetch after a signature failure is adopted only when its key verifies the event (below): a
-                // document fetched ahead of the stream (the account rotated its key, the #identity event is still to
-                // come) must not make the DID's commits signed before the rotation look superseded.
-                identity = failedWith is null
-                    ? await _identities.ResolveAsync(did, refresh: false, cancellationToken).ConfigureAwait(false)
-                    : await _identities.ResolveAfterSignatureFailureAsync(did, failedWith, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is IdentityException or AtprotoHttpException)
-            {
-                Reject(eventType, did, seq, RejectionReasons.Identity, exception.Message);
-                return null;
-            }
+            return null;
+        }
 
-            if (identity.Document.SigningKey is not { } key)
-            {
-                Reject(eventType, did, seq, RejectionReasons.Identity, "the DID document has no #atproto signing key");
-                return null;
-            }
+        var (identity, key) = cached;
 
-            // The same identity again (no refetch allowed yet): the same key fails the same way.
-            var result = ReferenceEquals(identity, failedWith) ? failedResult! : Verify(firehoseEvent, key);
-            if (result.FailedCheck != CommitCheck.Signature)
-            {
-                if (failedWith is not null && !ReferenceEquals(identity, failedWith))
-                {
-                    _identities.Adopt(did, identity);
-                }
-
-                return new VerifiedEvent(result, identity, false);
-            }
-
-            if (attempt == 0)
-            {
-                failedWith = identity;
-                failedResult = result;
-                continue;
-            }
-
-            foreach (var former in identity.FormerKeys)
-            {
-                if (result.Commit?.VerifySignature(former) == true)
-                {
-                    var withFormer = Verify(firehoseEvent, former);
-                    return new VerifiedEvent(withFormer, identity, withFormer.IsValid);
-                }
-            }
-
+        var result = Verify(firehoseEvent, key);
+        if (result.FailedCheck != CommitCheck.Signature)
+        {
             return new VerifiedEvent(result, identity, false);
         }
 
-        throw new InvalidOperationException("unreachable");
+        if (await ResolveOrRejectAsync(did, eventType, seq, failedWith: identity, cancellationToken).ConfigureAwait(false) is not { } again)
+        {
+            return null;
+        }
+
+        var (refetched, refetchedKey) = again;
+
+        // The same identity again means no refetch was allowed yet: its key fails the same way.
+        if (!ReferenceEquals(refetched, identity))
+        {
+            identity = refetched;
+            result = Verify(firehoseEvent, refetchedKey);
+            if (result.FailedCheck != CommitCheck.Signature)
+            {
+                // Adopted only now that its key verifies the event: a document fetched ahead of the stream (the account
+                // rotated its key, the #identity event is still to come) must not make the DID's commits signed before
+                // the rotation look superseded.
+                _identities.Adopt(did, refetched);
+                return new VerifiedEvent(result, refetched, false);
+            }
+        }
+
+        foreach (var former in identity.FormerKeys)
+        {
+            if (result.Commit?.VerifySignature(former) == true)
+            {
+                var withFormer = Verify(firehoseEvent, former);
+                return new VerifiedEvent(withFormer, identity, withFormer.IsValid);
+            }
+        }
+
+        return new VerifiedEvent(result, identity, false);
+    }
+
+    // The cached identity (or, after a signature failed with failedWith, the one fetched again when allowed) and its
+    // signing key; null when it cannot be had, the event already rejected for it.
+    private async ValueTask<(ResolvedIdentity Identity, AtprotoPublicKey Key)?> ResolveOrRejectAsync(string did, string eventType, long seq, ResolvedIdentity? failedWith, CancellationToken cancellationToken)
+    {
+        ResolvedIdentity identity;
+        try
+        {
+            identity = failedWith is null
+                ? await _identities.ResolveAsync(did, refresh: false, cancellationToken).ConfigureAwait(false)
+                : await _identities.ResolveAfterSignatureFailureAsync(did, failedWith, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IdentityException or AtprotoHttpException)
+        {
+            Reject(eventType, did, seq, RejectionReasons.Identity, exception.Message);
+            return null;
+        }
+
+        if (identity.Document.SigningKey is not { } key)
+        {
+            Reject(eventType, did, seq, RejectionReasons.Identity, "the DID document has no #atproto signing key");
+            return null;
+        }
+
+        return (identity, key);
     }
 
     private CommitVerificationResult Verify(FirehoseEvent firehoseEvent, AtprotoPublicKey key) => firehoseEvent switch
