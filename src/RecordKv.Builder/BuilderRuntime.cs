@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using RecordKv.Coordination;
 using RecordKv.Nats;
@@ -41,8 +42,23 @@ public sealed class BuilderRuntime : IAsyncDisposable
         Identities = new IdentityResolver(options, _http, Store, _logger);
         Resyncer = new RepoResyncer(options, Store, Identities, _http, Metrics, _logger);
         Processor = new EventProcessor(options, Store, Identities, Resyncer, Metrics, _logger);
-        InstanceId = string.IsNullOrEmpty(options.InstanceId) ? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40] : options.InstanceId;
+        InstanceId = string.IsNullOrEmpty(options.InstanceId) ? GenerateInstanceId(Environment.MachineName, Environment.ProcessId, Guid.NewGuid()) : options.InstanceId;
     }
+
+    /// <summary>
+    /// A member id unique to this process: host name, process id and 12 random hex digits (a restarted process may get
+    /// the same pid), at most <see cref="MaxGeneratedInstanceIdLength"/> characters: a long host name is shortened, the
+    /// pid and the random part never are.
+    /// </summary>
+    internal static string GenerateInstanceId(string machineName, int processId, Guid random)
+    {
+        var unique = string.Create(CultureInfo.InvariantCulture, $"-{processId}-{random.ToString("N")[..12]}");
+        var host = machineName.Length + unique.Length <= MaxGeneratedInstanceIdLength ? machineName : machineName[..(MaxGeneratedInstanceIdLength - unique.Length)];
+        return host + unique;
+    }
+
+    /// <summary>The longest member id <see cref="GenerateInstanceId"/> makes (it is a key token of the control bucket).</summary>
+    internal const int MaxGeneratedInstanceIdLength = 40;
 
     /// <summary>Counters of this builder.</summary>
     public BuilderMetrics Metrics { get; } = new();
