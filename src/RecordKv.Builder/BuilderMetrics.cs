@@ -24,6 +24,7 @@ public sealed class BuilderMetrics : IDisposable
     private long _gapCount;
     private long _chainBreakCount;
     private long _resyncRetryCount;
+    private long _resyncDeferredCount;
     private long _redeliveredCount;
     private readonly ConcurrentDictionary<int, long> _httpStatuses = new();
 
@@ -62,6 +63,12 @@ public sealed class BuilderMetrics : IDisposable
 
     /// <summary>Resyncs retried (with backoff) after an earlier resync of the repository failed.</summary>
     public long ResyncRetries => Interlocked.Read(ref _resyncRetryCount);
+
+    /// <summary>
+    /// Commits that needed a resync while a retry of the repository's failed resync was already scheduled: left to that
+    /// retry instead of fetching the repository once more each.
+    /// </summary>
+    public long ResyncsDeferred => Interlocked.Read(ref _resyncDeferredCount);
 
     /// <summary>Redelivered messages this builder had already processed (acked without processing them again).</summary>
     public long Redelivered => Interlocked.Read(ref _redeliveredCount);
@@ -122,6 +129,8 @@ public sealed class BuilderMetrics : IDisposable
     internal void ChainBroken() => Interlocked.Increment(ref _chainBreakCount);
 
     internal void ResyncRetried() => Interlocked.Increment(ref _resyncRetryCount);
+
+    internal void ResyncDeferred() => Interlocked.Increment(ref _resyncDeferredCount);
 
     internal void RedeliverySkipped() => Interlocked.Increment(ref _redeliveredCount);
 

@@ -42,8 +42,10 @@ internal sealed class EventProcessor
     /// <paramref name="pending"/>, an applied commit's repo state is held there until the lane flushes it (its record
     /// writes are published into the same batch); any other store write flushes what is pending first, so the store
     /// sees every DID's writes in order. Without it, each commit is made durable before this returns.
+    /// <paramref name="resyncRetryScheduled"/>: a resync of the DID failed and its retry is scheduled, so a commit that
+    /// needs a resync leaves it to that retry.
     /// </summary>
-    public async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, string did, long seq, PendingCommits? pending, CancellationToken cancellationToken)
+    public async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, string did, long seq, PendingCommits? pending, bool resyncRetryScheduled, CancellationToken cancellationToken)
     {
         FirehoseEvent firehoseEvent;
         try
@@ -65,7 +67,7 @@ internal sealed class EventProcessor
 
         var retry = firehoseEvent switch
         {
-            CommitEvent commit => await HandleCommitAsync(commit, pending, cancellationToken).ConfigureAwait(false),
+            CommitEvent commit => await HandleCommitAsync(commit, pending, resyncRetryScheduled, cancellationToken).ConfigureAwait(false),
             SyncEvent sync => await FlushThen(pending, cancellationToken).ConfigureAwait(false) && await HandleSyncAsync(sync, cancellationToken).ConfigureAwait(false),
             IdentityEvent identity => await FlushThen(pending, cancellationToken).ConfigureAwait(false) && await HandleIdentityAsync(identity, cancellationToken).ConfigureAwait(false),
             AccountEvent account => await FlushThen(pending, cancellationToken).ConfigureAwait(false) && await HandleAccountAsync(account, cancellationToken).ConfigureAwait(false),
@@ -106,7 +108,7 @@ internal sealed class EventProcessor
             ? ValueTask.FromResult(track)
             : new ValueTask<RepoTrack>(_store.TrackAsync(did, cancellationToken));
 
-    private async Task<bool> HandleCommitAsync(CommitEvent commit, PendingCommits? pending, CancellationToken cancellationToken)
+    private async Task<bool> HandleCommitAsync(CommitEvent commit, PendingCommits? pending, bool resyncRetryScheduled, CancellationToken cancellationToken)
     {
         var did = commit.Repo;
         var track = await TrackAsync(did, pending, cancellationToken).ConfigureAwait(false);
@@ -140,6 +142,16 @@ internal sealed class EventProcessor
         var state = track.State;
         if (EventDecisions.NeedsResyncFirst(state, commit.Since, _options.ResyncUnknownRepos))
         {
+            if (resyncRetryScheduled)
+            {
+                // The repository's last resync failed and its retry is scheduled. Fetching it again for every commit
+                // queued behind the failure only repeats it (a builder behind on an account its PDS has since
+                // deactivated fetched once per queued commit); the retry brings the repository to its current
+                // state, this commit included, and the account's own #account event stops the retries.
+                _metrics.ResyncDeferred();
+                return true;
+            }
+
             await FlushThen(pending, cancellationToken).ConfigureAwait(false);
             // The store cannot follow this commit without the whole repository: resync, after which this event is
             // usually already included (behind) or follows the fetched state.

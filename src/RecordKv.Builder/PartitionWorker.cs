@@ -302,7 +302,7 @@ internal sealed class PartitionWorker
         bool desynchronized;
         try
         {
-            desynchronized = await _processor.ProcessAsync(message.Data, did, seq, lane.Pending, cancellationToken).ConfigureAwait(false);
+            desynchronized = await _processor.ProcessAsync(message.Data, did, seq, lane.Pending, _retries.IsScheduled(did), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

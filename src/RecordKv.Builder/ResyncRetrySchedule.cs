@@ -69,6 +69,15 @@ internal sealed class ResyncRetrySchedule
         }
     }
 
+    /// <summary>Whether a retry of the DID is scheduled (or handed to its lane and not yet run).</summary>
+    public bool IsScheduled(string did)
+    {
+        lock (_sync)
+        {
+            return _scheduled.ContainsKey(did);
+        }
+    }
+
     /// <summary>Forgets a DID: it is synchronized (or no longer worth retrying).</summary>
     public void Clear(string did)
     {
