@@ -191,52 +191,45 @@ internal sealed class BuilderStore
         Records.DeleteAsync(RecordKey(did, collection, recordKey), cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Lists the record keys the store holds for a DID: by exact filters per known collection when the repo state
-    /// names them, else by scanning the DID's partition.
+    /// Lists the record keys the store holds for a DID in the given collections (the repo state's, plus any the caller
+    /// is about to write). The DID's partition is never scanned: its cost would grow with the whole store for every
+    /// repository seen for the first time. Every writer records a collection in the repo state when it writes there,
+    /// and a DID with no state has no records (a writer that crashed before its state is redelivered the same event).
     /// </summary>
-    public async Task<List<(string Key, RecordId Id)>> ListRecordsAsync(string did, IReadOnlyList<string>? collections, CancellationToken cancellationToken)
+    public async Task<List<(string Key, RecordId Id)>> ListRecordsAsync(string did, IReadOnlyList<string> collections, CancellationToken cancellationToken)
     {
-        var partition = Partitioner.PartitionOf(did);
-        var escapedDid = KeyTokenEscaping.Escape(did);
         var found = new List<(string, RecordId)>();
-        if (collections is { Count: > 0 })
+        if (collections.Count == 0)
         {
-            // One listing per collection length in tokens, not per collection: `p.*.*.*.*.did.*` selects the DID's
-            // records in every four-token collection (most of them: app.bsky.feed.post, ...) in one ordered consumer,
-            // and keys of collections not asked for are dropped here. Each listing costs the server a consumer.
-            var tokenCounts = 0UL;
-            foreach (var collection in collections)
-            {
-                tokenCounts |= 1UL << Math.Min(63, TokenCount(collection));
-            }
-
-            for (var tokens = 1; tokens < 64; tokens++)
-            {
-                if ((tokenCounts & (1UL << tokens)) == 0)
-                {
-                    continue;
-                }
-
-                var filter = string.Create(CultureInfo.InvariantCulture, $"{partition}.{string.Join('.', Enumerable.Repeat("*", tokens))}.{escapedDid}.*");
-                await foreach (var key in Records.GetKeysAsync(filter, cancellationToken).ConfigureAwait(false))
-                {
-                    var id = RecordStoreKeys.ParseKey(key, out _);
-                    if (Contains(collections, id.Collection))
-                    {
-                        found.Add((key, id));
-                    }
-                }
-            }
-
             return found;
         }
 
-        await foreach (var key in Records.GetKeysAsync(string.Create(CultureInfo.InvariantCulture, $"{partition}.>"), cancellationToken).ConfigureAwait(false))
+        // One listing per collection length in tokens, not per collection: `p.*.*.*.*.did.*` selects the DID's records
+        // in every four-token collection (most of them: app.bsky.feed.post, ...) in one ordered consumer, and keys of
+        // collections not asked for are dropped here. Each listing costs the server a consumer.
+        var partition = Partitioner.PartitionOf(did);
+        var escapedDid = KeyTokenEscaping.Escape(did);
+        var tokenCounts = 0UL;
+        foreach (var collection in collections)
         {
-            var id = RecordStoreKeys.ParseKey(key, out _);
-            if (id.Did == did)
+            tokenCounts |= 1UL << Math.Min(63, TokenCount(collection));
+        }
+
+        for (var tokens = 1; tokens < 64; tokens++)
+        {
+            if ((tokenCounts & (1UL << tokens)) == 0)
             {
-                found.Add((key, id));
+                continue;
+            }
+
+            var filter = string.Create(CultureInfo.InvariantCulture, $"{partition}.{string.Join('.', Enumerable.Repeat("*", tokens))}.{escapedDid}.*");
+            await foreach (var key in Records.GetKeysAsync(filter, cancellationToken).ConfigureAwait(false))
+            {
+                var id = RecordStoreKeys.ParseKey(key, out _);
+                if (Contains(collections, id.Collection))
+                {
+                    found.Add((key, id));
+                }
             }
         }
 

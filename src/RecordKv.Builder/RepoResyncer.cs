@@ -88,8 +88,8 @@ internal sealed class RepoResyncer
             }
         }
 
-        // With no repo state the store knows nothing of the DID's collections: scan its partition for strays.
-        var existing = await _store.ListRecordsAsync(did, state.Rev is null && state.Collections.Count == 0 ? null : collections, cancellationToken).ConfigureAwait(false);
+        // The stored records can only be in the collections the state names (or the fetched repository has).
+        var existing = await _store.ListRecordsAsync(did, collections, cancellationToken).ConfigureAwait(false);
         var writes = _store.BeginWrites();
         var written = 0;
         var rev = repository.Rev ?? "";
@@ -125,7 +125,8 @@ internal sealed class RepoResyncer
     /// <summary>Deletes every record the store holds for a DID (account deleted or hidden); returns how many.</summary>
     public async Task<int> RemoveAllRecordsAsync(string did, RepoState? state, CancellationToken cancellationToken)
     {
-        var existing = await _store.ListRecordsAsync(did, state is { Collections.Count: > 0 } ? state.Collections : null, cancellationToken).ConfigureAwait(false);
+        // Without a repo state the store holds nothing of the DID's (see BuilderStore.ListRecordsAsync).
+        var existing = await _store.ListRecordsAsync(did, state?.Collections ?? [], cancellationToken).ConfigureAwait(false);
         var writes = _store.BeginWrites();
         foreach (var (key, _) in existing)
         {

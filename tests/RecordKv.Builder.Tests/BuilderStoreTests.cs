@@ -1,3 +1,4 @@
+using RecordKv.Atproto.Cids;
 using RecordKv.Contracts;
 using RecordKv.Nats;
 using RecordKv.Nats.JetStream;
@@ -64,6 +65,43 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         var entry = await store.Repos.GetEntryAsync(RecordStoreKeys.RepoKeyFor(Did), token);
         (await store.GetRepoStateAsync(Did, token))!.Revision.ShouldBe(entry!.Revision);
         (await new BuilderStore(store.Records, store.Repos, store.Identities, store.Partitioner).GetRepoStateAsync(Did, token))!.Rev.ShouldBe("3kaaaaaaaaa5a");
+    }
+
+    [Fact]
+    public async Task ListRecordsAsync_OtherDidsInThePartition_ListsOnlyTheDidsRecordsInTheNamedCollections()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        var (store, _) = await OpenTwoBuildersAsync(connection, token);
+        var neighbour = NeighbourOf(store, Did);
+        byte[] emptyMap = [0xA0];
+        var cid = Cid.ForDagCbor(emptyMap);
+        await store.PutRecordAsync(Did, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await store.PutRecordAsync(Did, "app.bsky.feed.like", "3klike", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await store.PutRecordAsync(Did, "com.example.three.tokens.more", "self", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await store.PutRecordAsync(neighbour, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
+
+        var listed = await store.ListRecordsAsync(Did, ["app.bsky.feed.post", "com.example.three.tokens.more"], token);
+
+        listed.Select(entry => entry.Id).OrderBy(id => id.Collection, StringComparer.Ordinal).ShouldBe(
+        [
+            new RecordId(Did, "app.bsky.feed.post", "3kpost"),
+            new RecordId(Did, "com.example.three.tokens.more", "self"),
+        ]);
+        (await store.ListRecordsAsync(Did, [], token)).ShouldBeEmpty("no collection named, nothing listed: the partition is never scanned");
+    }
+
+    // Another DID in the same partition as the given one.
+    private static string NeighbourOf(BuilderStore store, string did)
+    {
+        for (var i = 0; ; i++)
+        {
+            var candidate = $"did:plc:neighbour{i:D17}";
+            if (store.Partitioner.PartitionOf(candidate) == store.Partitioner.PartitionOf(did))
+            {
+                return candidate;
+            }
+        }
     }
 
     // Two builders' views of the same (fresh) buckets.
