@@ -79,17 +79,9 @@ internal sealed class RepoResyncer
         var repository = fetched
             ?? throw new ResyncException($"{did}: {pds} does not serve the repository (not found or inactive)", repositoryUnavailable: true);
         var visible = state.IsActive || !_options.HideInactiveAccounts;
-        var collections = new List<string>(state.Collections);
-        foreach (var collection in repository.GetCollections())
-        {
-            if (!collections.Contains(collection))
-            {
-                collections.Add(collection);
-            }
-        }
-
-        // The stored records can only be in the collections the state names (or the fetched repository has).
-        var existing = await _store.ListRecordsAsync(did, collections, cancellationToken).ConfigureAwait(false);
+        // The stored records can only be in the collections the state names (every writer adds a collection to the
+        // state with its first record there): a repository seen for the first time costs no listing at all.
+        var existing = await _store.ListRecordsAsync(did, state.Collections, cancellationToken).ConfigureAwait(false);
         var writes = _store.BeginWrites();
         var written = 0;
         var rev = repository.Rev ?? "";
