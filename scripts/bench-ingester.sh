@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Ingester throughput: simulator (recordkv sim, unpaced) -> RecordKv.Ingester -> nats-server, all on this machine.
-# Two cases: "live" (the ingester follows the simulator while it generates as fast as it can) and "backlog" (the
-# simulator first generates N frames, then the ingester replays them from cursor 0: the unpaced relay-backlog case).
-# Reports frames/s, drain time, reconnects, lost frames, and the ingester's CPU time and peak RSS (/usr/bin/time).
-# Usage: scripts/bench-ingester.sh [EVENTS]   (default 50000). Runs under /tmp/recordkv-bench.lock.
+# Ingester throughput on an unpaced backlog: the simulator (recordkv sim --rate 0) first generates EVENTS frames, then
+# RecordKv.Ingester replays them from cursor 0 as fast as the socket drains into nats-server (file storage), all three
+# processes on this machine. Prints ONE table row: the sustained rate from the first frame stored to the last (the
+# stream's first/last message timestamps), the ingester's start-up time (process start -> first frame stored) apart,
+# reconnects, lost frames, and the CPU-µs per frame of the ingester, nats-server and the simulator during the drain
+# (from /proc/<pid>/stat, sampled when the first frame is seen and when the last is), plus the ingester's peak RSS.
+# With LIVE=1 a second row measures the live case (the ingester follows the simulator while it generates).
+# Usage: scripts/bench-ingester.sh [EVENTS]   (default 100000). Runs under /tmp/recordkv-bench.lock; cleans up.
 set -euo pipefail
-events="${1:-50000}"
+events="${1:-100000}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 nats_port="$(free_port)"; monitor_port="$(free_port)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 cd "$root"
@@ -25,69 +28,105 @@ flock 9
 
 printf 'max_payload: 8MB\n' > "$work/nats.conf"
 nats-server -js -a 127.0.0.1 -p "$nats_port" -m "$monitor_port" -sd "$work/store" -c "$work/nats.conf" > "$work/server.log" 2>&1 &
-pids+=($!)
+nats_pid=$!
+pids+=("$nats_pid")
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:${monitor_port}/healthz" > /dev/null && break; sleep 0.1; done
 
-stream_messages() { # messages in the FIREHOSE stream of the store named $1
-  curl -sf "http://127.0.0.1:${monitor_port}/jsz?streams=true" | python3 -c '
-import json, sys
-name = sys.argv[1]
-data = json.load(sys.stdin)
-for account in data.get("account_details", []):
-    for stream in account.get("stream_detail", []):
-        if stream["name"] == name:
-            print(stream["state"]["messages"]); sys.exit()
-print(0)' "$1"
+cpu_ticks() { # user+system clock ticks of process $1 (0 once it is gone)
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
-run_case() { # name, simulator port, cursor flag, store prefix
-  local name="$1" sim_port="$2" prefix="$4"
-  local start end
-  start=$(date +%s.%N)
+stream_state() { # "messages first_ts last_ts" of the stream named $1 (timestamps in epoch seconds)
+  curl -sf "http://127.0.0.1:${monitor_port}/jsz?streams=true" | python3 -c '
+import json, sys, datetime
+def epoch(text):
+    if not text or text.startswith("0001"): return 0.0
+    main, _, rest = text.rstrip("Z").partition(".")
+    fraction = float("0." + rest) if rest else 0.0
+    return datetime.datetime.fromisoformat(main).replace(tzinfo=datetime.timezone.utc).timestamp() + fraction
+name = sys.argv[1]
+for account in json.load(sys.stdin).get("account_details", []):
+    for stream in account.get("stream_detail", []):
+        if stream["name"] == name:
+            s = stream["state"]
+            print(s["messages"], "%.6f" % epoch(s.get("first_ts")), "%.6f" % epoch(s.get("last_ts"))); sys.exit()
+print("0 0 0")' "$1"
+}
+
+run_case() { # name, simulator port, simulator pid, store prefix
+  local name="$1" sim_port="$2" sim_pid="$3" prefix="$4"
+  local ticks; ticks=$(getconf CLK_TCK)
+  local launched; launched=$(date +%s.%N)
   RECORDKV_Nats__Servers="nats://127.0.0.1:${nats_port}" \
   RECORDKV_RecordKv__Names__FirehoseStream="${prefix}_FIREHOSE" RECORDKV_RecordKv__Names__FirehoseSubjectPrefix="${prefix}_firehose" \
   RECORDKV_RecordKv__Names__ControlBucket="${prefix}_control" RECORDKV_RecordKv__Names__RecordBucket="${prefix}_record" \
   RECORDKV_RecordKv__Names__RepoBucket="${prefix}_repo" RECORDKV_RecordKv__Names__IdentityBucket="${prefix}_identity" \
-    /usr/bin/time -v -o "$work/$name.time" dotnet "$ingester" --host "ws://127.0.0.1:${sim_port}" --source sim $3 \
+    /usr/bin/time -v -o "$work/$name.time" dotnet "$ingester" --host "ws://127.0.0.1:${sim_port}" --source sim --cursor 0 \
     > "$work/$name.log" 2>&1 &
-  local ingester_pid=$!
-  local target
+  local time_pid=$!
+  pids+=("$time_pid")
+  local ingester_pid=""
+  for _ in $(seq 200); do ingester_pid=$(pgrep -P "$time_pid" || true); [ -n "$ingester_pid" ] && break; sleep 0.01; done
+  local target have first last state
+  local start_ingester="" start_nats="" start_sim="" start_have=0
+  local deadline=$((SECONDS + 1800))
   while true; do
-    target=$(curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["frames"] if d.get("generationComplete", d.get("complete", False)) else -1)')
-    local have; have=$(stream_messages "${prefix}_FIREHOSE")
+    [ "$SECONDS" -lt "$deadline" ] || { echo "timed out waiting for the stream to hold every frame"; exit 1; }
+    target=$(curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["frames"] if d.get("generationComplete", False) else -1)')
+    read -r have first last <<< "$(stream_state "${prefix}_FIREHOSE")"
+    if [ -z "$start_ingester" ] && [ "$have" -gt 0 ]; then
+      start_ingester=$(cpu_ticks "$ingester_pid"); start_nats=$(cpu_ticks "$nats_pid"); start_sim=$(cpu_ticks "$sim_pid"); start_have=$have
+    fi
     if [ "$target" -ge 0 ] && [ "$have" -ge "$target" ]; then break; fi
-    if ! kill -0 "$ingester_pid" 2>/dev/null; then echo "ingester died:"; cat "$work/$name.log"; exit 1; fi
+    if ! kill -0 "$time_pid" 2>/dev/null; then echo "ingester died:"; cat "$work/$name.log"; exit 1; fi
     sleep 0.05
   done
-  end=$(date +%s.%N)
-  kill -TERM "$(pgrep -P "$ingester_pid" -f RecordKv.Ingester.dll)" 2>/dev/null || true
-  wait "$ingester_pid" || true
-  local stored reconnects cpu rss
-  stored=$(stream_messages "${prefix}_FIREHOSE")
+  local end_ingester end_nats end_sim
+  end_ingester=$(cpu_ticks "$ingester_pid"); end_nats=$(cpu_ticks "$nats_pid"); end_sim=$(cpu_ticks "$sim_pid")
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)
+  kill -TERM "$ingester_pid" 2>/dev/null || true
+  wait "$time_pid" || true
+  local stored reconnects rss
+  read -r stored first last <<< "$(stream_state "${prefix}_FIREHOSE")"
   reconnects=$(grep -c 'Relay connection to' "$work/$name.log" || true)
-  cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%.1f", u+s}' "$work/$name.time")
   rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$work/$name.time")
-  python3 - "$name" "$target" "$stored" "$start" "$end" "$reconnects" "$cpu" "$rss" <<'PY'
+  python3 - "$name" "$target" "$stored" "$launched" "$first" "$last" "$reconnects" "$rss" "$ticks" "$start_have" \
+    "$start_ingester" "$end_ingester" "$start_nats" "$end_nats" "$start_sim" "$end_sim" "$load" <<'PY'
 import sys
-name, target, stored, start, end, reconnects, cpu, rss = sys.argv[1:]
-seconds = float(end) - float(start)
-print(f"| {name} | {int(target):,} | {seconds:.2f} s | {int(stored)/seconds:,.0f} | {reconnects} | {int(target)-int(stored)} | {cpu} s | {rss} MB |")
+(name, target, stored, launched, first, last, reconnects, rss, ticks, start_have,
+ si, ei, sn, en, ss, es, load) = sys.argv[1:]
+target, stored, start_have, ticks = int(target), int(stored), int(start_have), int(ticks)
+drain = float(last) - float(first)
+frames = max(stored - start_have, 1)
+per_frame = lambda a, b: (int(b) - int(a)) / ticks / frames * 1e6
+print(f"| {name} | {target:,} | {float(first) - float(launched):.2f} s | {drain:.2f} s | {(stored - 1) / drain:,.0f} | "
+      f"{reconnects} | {target - stored} | {per_frame(si, ei):.1f} | {per_frame(sn, en):.1f} | {per_frame(ss, es):.1f} | "
+      f"{rss} MB | {load} |")
 PY
 }
 
-echo "| case | frames | time (incl. ~0.5 s start-up) | frames/s | reconnects | lost | ingester CPU | ingester peak RSS |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "Sustained ingest from the first frame stored to the last; CPU-µs per frame of each process during that drain."
+echo "| case | frames | start-up to first frame | drain (first→last stored) | frames/s | reconnects | lost | ingester CPU-µs/frame | nats-server CPU-µs/frame | simulator CPU-µs/frame | ingester peak RSS | load avg at end |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 
 # Backlog: the simulator generates everything first, then the ingester replays it from cursor 0, unpaced.
 sim_port="$(free_port)"
 dotnet "$cli" sim --port "$sim_port" --rate 0 --events "$events" --accounts 500 --records-per-account 1 --linger 3600 > "$work/sim1.log" 2>&1 &
-pids+=($!)
-until curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d.get("generationComplete", False) else 1)' 2>/dev/null; do sleep 0.2; done
-run_case backlog "$sim_port" "--cursor 0" "bk"
+sim_pid=$!
+pids+=("$sim_pid")
+until curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d.get("generationComplete", False) else 1)' 2>/dev/null; do
+  kill -0 "$sim_pid" 2>/dev/null || { echo "simulator died:"; cat "$work/sim1.log"; exit 1; }
+  sleep 0.2
+done
+run_case backlog "$sim_port" "$sim_pid" "bk"
+kill "$sim_pid" 2>/dev/null || true
 
-# Live: the ingester follows the simulator generating at full speed (bounded by the simulator's signing rate).
-sim_port="$(free_port)"
-dotnet "$cli" sim --port "$sim_port" --rate 0 --events "$events" --accounts 500 --records-per-account 1 --linger 3600 > "$work/sim2.log" 2>&1 &
-pids+=($!)
-until curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" > /dev/null 2>&1; do sleep 0.05; done
-run_case live "$sim_port" "--cursor 0" "lv"
+if [ "${LIVE:-0}" = 1 ]; then
+  # Live: the ingester follows the simulator generating at full speed (bounded by the simulator's signing rate).
+  sim_port="$(free_port)"
+  dotnet "$cli" sim --port "$sim_port" --rate 0 --events "$events" --accounts 500 --records-per-account 1 --linger 3600 > "$work/sim2.log" 2>&1 &
+  sim_pid=$!
+  pids+=("$sim_pid")
+  until curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" > /dev/null 2>&1; do sleep 0.05; done
+  run_case live "$sim_port" "$sim_pid" "lv"
+fi
