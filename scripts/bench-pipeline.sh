@@ -30,7 +30,7 @@ cd "$root"
 echo "## machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 echo
 echo "### 1. ingester, unpaced backlog (scripts/bench-ingester.sh $ingest_events)"
-scripts/bench-ingester.sh "$ingest_events" | sed -n '1,3p'
+scripts/bench-ingester.sh "$ingest_events" | sed -n '1,4p'
 echo
 
 dotnet build src/RecordKv.Cli -c Release -v q -nologo > /dev/null
