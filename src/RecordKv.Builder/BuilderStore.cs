@@ -191,10 +191,10 @@ internal sealed class BuilderStore
         Records.DeleteAsync(RecordKey(did, collection, recordKey), cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Lists the record keys the store holds for a DID in the given collections (the repo state's, plus any the caller
-    /// is about to write). The DID's partition is never scanned: its cost would grow with the whole store for every
-    /// repository seen for the first time. Every writer records a collection in the repo state when it writes there,
-    /// and a DID with no state has no records (a writer that crashed before its state is redelivered the same event).
+    /// Lists the record keys the store holds for a DID in the given collections (the repo state's are enough: every
+    /// writer records a collection in the repo state with its first record there, and a writer that crashed before
+    /// its state gets the same event redelivered). The DID's partition is never scanned: that would cost every
+    /// repository seen for the first time a listing that grows with the whole store.
     /// </summary>
     public async Task<List<(string Key, RecordId Id)>> ListRecordsAsync(string did, IReadOnlyList<string> collections, CancellationToken cancellationToken)
     {
