@@ -69,8 +69,10 @@ internal sealed class SimulatorPipeline
             long generated = 0;
             while (!cancellationToken.IsCancellationRequested)
             {
+                // Unpaced, the duration is wall time; at a fixed rate it became an event count above, so a machine too
+                // slow to keep the pace runs longer instead of ending on whichever event the clock happened to reach.
                 var limitReached = (_eventLimit is { } limit && generated >= limit) || _stopRequested
-                    || (_options.Duration is { } duration && _clock.Elapsed >= duration);
+                    || (_options.Duration is { } duration && _options.Rate <= 0 && _clock.Elapsed >= duration);
                 var batch = new List<PendingEvent>(batchSize + 8);
                 var before = _generator.NextSeq;
                 var size = _eventLimit is { } cap ? (int)Math.Min(batchSize, Math.Max(0, cap - generated)) : batchSize;
