@@ -1,8 +1,6 @@
 using RecordKv.Atproto.Cids;
 using RecordKv.Contracts;
 using RecordKv.Nats;
-using RecordKv.Nats.JetStream;
-using RecordKv.Nats.KeyValue;
 using RecordKv.Testing;
 
 namespace RecordKv.Builder.Tests;
@@ -107,12 +105,7 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
     // Two builders' views of the same (fresh) buckets.
     private static async Task<(BuilderStore First, BuilderStore Second)> OpenTwoBuildersAsync(NatsConnection connection, CancellationToken token)
     {
-        var kv = new NatsKvContext(new NatsJetStreamContext(connection));
-        var suffix = Guid.NewGuid().ToString("N")[..12];
-        var records = await kv.CreateBucketAsync(new NatsKvConfig { Bucket = "record_" + suffix }, token);
-        var repos = await kv.CreateBucketAsync(new NatsKvConfig { Bucket = "repo_" + suffix }, token);
-        var identities = await kv.CreateBucketAsync(new NatsKvConfig { Bucket = "identity_" + suffix }, token);
-        var partitioner = new DidPartitioner(4);
-        return (new BuilderStore(records, repos, identities, partitioner), new BuilderStore(records, repos, identities, partitioner));
+        var first = await FreshBuilderStore.OpenAsync(connection, token);
+        return (first, new BuilderStore(first.Records, first.Repos, first.Identities, first.Partitioner));
     }
 }

@@ -1,10 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using RecordKv.Atproto.Crypto;
-using RecordKv.Contracts;
 using RecordKv.Nats;
-using RecordKv.Nats.JetStream;
-using RecordKv.Nats.KeyValue;
 using RecordKv.Testing;
 
 namespace RecordKv.Builder.Tests;
@@ -56,15 +53,10 @@ public sealed class IdentityRefreshTests(NatsServerFixture fixture)
     private async Task<(NatsConnection Connection, IdentityResolver Resolver, Directory Directory)> OpenAsync(CancellationToken token)
     {
         var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
-        var kv = new NatsKvContext(new NatsJetStreamContext(connection));
-        var suffix = Guid.NewGuid().ToString("N")[..12];
-        var records = await kv.CreateBucketAsync(new NatsKvConfig { Bucket = "record_" + suffix }, token);
-        var repos = await kv.CreateBucketAsync(new NatsKvConfig { Bucket = "repo_" + suffix }, token);
-        var identities = await kv.CreateBucketAsync(new NatsKvConfig { Bucket = "identity_" + suffix }, token);
+        var store = await FreshBuilderStore.OpenAsync(connection, token);
         var options = new BuilderOptions { PlcDirectory = "http://127.0.0.1:9" };
         var directory = new Directory();
         var http = new AtprotoHttp(options, NullLogger.Instance, directory);
-        var store = new BuilderStore(records, repos, identities, new DidPartitioner(4));
         return (connection, new IdentityResolver(options, http, store, NullLogger.Instance), directory);
     }
 
