@@ -109,35 +109,8 @@ internal sealed class BackfillJobRunner
         }
 
         var existing = listed.Count == 0 ? [] : await _store.ListRecordsAsync(did, listed, cancellationToken).ConfigureAwait(false);
-        // Every write goes out through the asynchronous publisher and the acknowledgements are awaited once: the
-        // repo state (the commit point) follows only when all of them are in.
-        var rev = repository.Rev ?? "";
-        var writes = _store.BeginWrites();
-        var written = 0;
-        foreach (var record in repository.Records)
-        {
-            if (!_builderFilter.Includes(record.Collection) || !jobFilter.Includes(record.Collection))
-            {
-                continue;
-            }
-
-            await _store.PutRecordAsync(writes, _store.RecordKey(did, record.Collection, record.RecordKey), record.Cid, rev, record.Data, cancellationToken).ConfigureAwait(false);
-            written++;
-        }
-
-        var deleted = 0;
-        foreach (var (key, id) in existing)
-        {
-            if (_builderFilter.Includes(id.Collection) && repository.TryGetRecord(id.Collection, id.RecordKey, out _))
-            {
-                continue;
-            }
-
-            await _store.DeleteRecordAsync(writes, key, cancellationToken).ConfigureAwait(false);
-            deleted++;
-        }
-
-        await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
+        var (written, deleted) = await _store.ReconcileAsync(
+            did, repository, existing, collection => _builderFilter.Includes(collection) && jobFilter.Includes(collection), cancellationToken).ConfigureAwait(false);
 
         // The PDS serves the repository, so the account is active there; a later #account event says otherwise if not.
         var next = (state ?? new RepoState()) with
@@ -159,6 +132,7 @@ internal sealed class BackfillJobRunner
     {
         var state = await _store.GetRepoStateAsync(job.Did, cancellationToken).ConfigureAwait(false);
         var status = string.IsNullOrEmpty(job.Status) ? "deactivated" : job.Status;
+        var next = (state ?? new RepoState()) with { Status = status };
         var removed = 0;
 
         // Without a repo state the store holds nothing of the DID's (every writer writes the state last but the
@@ -166,9 +140,10 @@ internal sealed class BackfillJobRunner
         if (state is not null && (status == RepoStatuses.Deleted || _options.HideInactiveAccounts))
         {
             removed = await _resyncer.RemoveAllRecordsAsync(job.Did, state, cancellationToken).ConfigureAwait(false);
+            next = next with { Collections = [] };
         }
 
-        await _store.PutRepoStateAsync(job.Did, (state ?? new RepoState()) with { Status = status }, cancellationToken).ConfigureAwait(false);
+        await _store.PutRepoStateAsync(job.Did, next, cancellationToken).ConfigureAwait(false);
         return new BackfillJobResult(BackfillOutcome.Inactive, 0, removed);
     }
 }

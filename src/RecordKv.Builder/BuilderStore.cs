@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using RecordKv.Atproto.Cbor;
 using RecordKv.Atproto.Cids;
+using RecordKv.Atproto.Repo;
 using RecordKv.Contracts;
 using RecordKv.Nats;
 using RecordKv.Nats.JetStream;
@@ -162,6 +163,62 @@ internal sealed class BuilderStore
         }
     }
 
+    /// <summary>
+    /// Makes the store's records of a DID equal a fetched repository (resync and backfill): puts every record of an
+    /// included collection whose CID the store does not already hold, and deletes every <paramref name="existing"/>
+    /// record the repository lacks or that is not included. Returns once every write is acknowledged, so the repo
+    /// state (the commit point) can follow.
+    /// </summary>
+    /// <param name="did">The repository's DID.</param>
+    /// <param name="repository">The fetched and verified repository.</param>
+    /// <param name="existing">What <see cref="ListRecordsAsync"/> found for the DID.</param>
+    /// <param name="includes">Whether a collection is stored; a hidden account includes none.</param>
+    /// <param name="cancellationToken">Stops the writes; the repo state is then not written and the caller retries.</param>
+    public async Task<(int Written, int Deleted)> ReconcileAsync(string did, Repository repository, IReadOnlyList<StoredRecordKey> existing, Func<string, bool> includes, CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<string, string?>(existing.Count, StringComparer.Ordinal);
+        foreach (var record in existing)
+        {
+            stored[record.Key] = record.Cid;
+        }
+
+        var rev = repository.Rev ?? "";
+        var writes = BeginWrites();
+        var written = 0;
+        foreach (var record in repository.Records)
+        {
+            if (!includes(record.Collection))
+            {
+                continue;
+            }
+
+            var key = RecordKey(did, record.Collection, record.RecordKey);
+            // An unchanged record is not written again: no write, and no change event for the indexers.
+            if (stored.TryGetValue(key, out var cid) && cid is not null && cid == record.Cid.ToString())
+            {
+                continue;
+            }
+
+            await PutRecordAsync(writes, key, record.Cid, rev, record.Data, cancellationToken).ConfigureAwait(false);
+            written++;
+        }
+
+        var deleted = 0;
+        foreach (var record in existing)
+        {
+            if (includes(record.Id.Collection) && repository.TryGetRecord(record.Id.Collection, record.Id.RecordKey, out _))
+            {
+                continue;
+            }
+
+            await DeleteRecordAsync(writes, record.Key, cancellationToken).ConfigureAwait(false);
+            deleted++;
+        }
+
+        await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
+        return (written, deleted);
+    }
+
     /// <summary>Publishes a record delete into a batch.</summary>
     public async ValueTask DeleteRecordAsync(RecordWriteBatch batch, string key, CancellationToken cancellationToken)
     {
@@ -191,22 +248,23 @@ internal sealed class BuilderStore
         Records.DeleteAsync(RecordKey(did, collection, recordKey), cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Lists the record keys the store holds for a DID in the given collections (the repo state's are enough: every
-    /// writer records a collection in the repo state with its first record there, and a writer that crashed before
-    /// its state gets the same event redelivered). The DID's partition is never scanned: that would cost every
-    /// repository seen for the first time a listing that grows with the whole store.
+    /// Lists the records the store holds for a DID in the given collections, with their CIDs (the repo state's
+    /// collections are enough: every writer records a collection in the repo state with its first record there, and a
+    /// writer that crashed before its state gets the same event redelivered). Nothing is listed for no collections.
     /// </summary>
-    public async Task<List<(string Key, RecordId Id)>> ListRecordsAsync(string did, IReadOnlyList<string> collections, CancellationToken cancellationToken)
+    internal async Task<List<StoredRecordKey>> ListRecordsAsync(string did, IReadOnlyList<string> collections, CancellationToken cancellationToken)
     {
-        var found = new List<(string, RecordId)>();
+        var found = new List<StoredRecordKey>();
         if (collections.Count == 0)
         {
             return found;
         }
 
         // One listing per collection length in tokens, not per collection: `p.*.*.*.*.did.*` selects the DID's records
-        // in every four-token collection (most of them: app.bsky.feed.post, ...) in one ordered consumer, and keys of
-        // collections not asked for are dropped here. Each listing costs the server a consumer.
+        // in every four-token collection (most of them: app.bsky.feed.post, ...) in one pass, and keys of collections
+        // not asked for are dropped here. nats-server 2.9 answers a wildcard listing by walking every subject of the
+        // stream, however few match: GetEntriesAsync walks them once, where a listing consumer walks them about three
+        // times (docs/pipeline.md, "Listing a repository's records").
         var partition = Partitioner.PartitionOf(did);
         var escapedDid = KeyTokenEscaping.Escape(did);
         var tokenCounts = 0UL;
@@ -223,12 +281,12 @@ internal sealed class BuilderStore
             }
 
             var filter = string.Create(CultureInfo.InvariantCulture, $"{partition}.{string.Join('.', Enumerable.Repeat("*", tokens))}.{escapedDid}.*");
-            await foreach (var key in Records.GetKeysAsync(filter, cancellationToken).ConfigureAwait(false))
+            foreach (var entry in await Records.GetEntriesAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                var id = RecordStoreKeys.ParseKey(key, out _);
+                var id = RecordStoreKeys.ParseKey(entry.Key, out _);
                 if (Contains(collections, id.Collection))
                 {
-                    found.Add((key, id));
+                    found.Add(new StoredRecordKey(entry.Key, id, entry.Headers?.GetLastValue(AtprotoHeaders.Cid)));
                 }
             }
         }

@@ -315,7 +315,8 @@ internal sealed class EventProcessor
             case AccountDecision.RemoveRecords:
                 var removed = await _resyncer.RemoveAllRecordsAsync(did, state, cancellationToken).ConfigureAwait(false);
                 Log.AccountHidden(_logger, did, status, removed);
-                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status, AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
+                // No records left: the next listing of the DID (its reactivation's resync) costs nothing.
+                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status, AccountSeq = account.Seq, Collections = [] }, cancellationToken).ConfigureAwait(false);
                 return false;
             case AccountDecision.RecordStatus:
                 await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status, AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);

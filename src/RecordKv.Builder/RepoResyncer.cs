@@ -36,9 +36,11 @@ internal sealed class RepoResyncer
         var state = await _store.GetRepoStateAsync(did, cancellationToken).ConfigureAwait(false) ?? new RepoState();
         try
         {
-            var (written, deleted, repository, pds) = await ResyncCoreAsync(did, state, fallbackPds, cancellationToken).ConfigureAwait(false);
-            var collections = new List<string>(state.Collections);
-            foreach (var collection in repository.GetCollections())
+            var visible = state.IsActive || !_options.HideInactiveAccounts;
+            var (written, deleted, repository, pds) = await ResyncCoreAsync(did, state, visible, fallbackPds, cancellationToken).ConfigureAwait(false);
+            // A hidden account keeps no records, so later listings of it cost nothing until it is visible again.
+            var collections = new List<string>(visible ? state.Collections : []);
+            foreach (var collection in visible ? repository.GetCollections() : [])
             {
                 if (!collections.Contains(collection))
                 {
@@ -73,44 +75,15 @@ internal sealed class RepoResyncer
         }
     }
 
-    private async Task<(int Written, int Deleted, Repository Repository, string Pds)> ResyncCoreAsync(string did, RepoState state, Uri? fallbackPds, CancellationToken cancellationToken)
+    private async Task<(int Written, int Deleted, Repository Repository, string Pds)> ResyncCoreAsync(string did, RepoState state, bool visible, Uri? fallbackPds, CancellationToken cancellationToken)
     {
         var (fetched, pds) = await _fetcher.FetchAsync(did, fallbackPds, cancellationToken).ConfigureAwait(false);
         var repository = fetched
             ?? throw new ResyncException($"{did}: {pds} does not serve the repository (not found or inactive)", repositoryUnavailable: true);
-        var visible = state.IsActive || !_options.HideInactiveAccounts;
         // The stored records can only be in the collections the state names (every writer adds a collection to the
         // state with its first record there): a repository seen for the first time costs no listing at all.
         var existing = await _store.ListRecordsAsync(did, state.Collections, cancellationToken).ConfigureAwait(false);
-        var writes = _store.BeginWrites();
-        var written = 0;
-        var rev = repository.Rev ?? "";
-        if (visible)
-        {
-            foreach (var record in repository.Records)
-            {
-                if (_filter.Includes(record.Collection))
-                {
-                    await _store.PutRecordAsync(writes, _store.RecordKey(did, record.Collection, record.RecordKey), record.Cid, rev, record.Data, cancellationToken).ConfigureAwait(false);
-                    written++;
-                }
-            }
-        }
-
-        var deleted = 0;
-        foreach (var (key, id) in existing)
-        {
-            if (visible && _filter.Includes(id.Collection) && repository.TryGetRecord(id.Collection, id.RecordKey, out _))
-            {
-                continue;
-            }
-
-            await _store.DeleteRecordAsync(writes, key, cancellationToken).ConfigureAwait(false);
-            deleted++;
-        }
-
-        // The publisher bounds how many writes are in flight; the repo state follows only once all are acknowledged.
-        await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
+        var (written, deleted) = await _store.ReconcileAsync(did, repository, existing, visible ? _filter.Includes : static _ => false, cancellationToken).ConfigureAwait(false);
         return (written, deleted, repository, pds.ToString());
     }
 
@@ -120,9 +93,9 @@ internal sealed class RepoResyncer
         // Without a repo state the store holds nothing of the DID's (see BuilderStore.ListRecordsAsync).
         var existing = await _store.ListRecordsAsync(did, state?.Collections ?? [], cancellationToken).ConfigureAwait(false);
         var writes = _store.BeginWrites();
-        foreach (var (key, _) in existing)
+        foreach (var record in existing)
         {
-            await _store.DeleteRecordAsync(writes, key, cancellationToken).ConfigureAwait(false);
+            await _store.DeleteRecordAsync(writes, record.Key, cancellationToken).ConfigureAwait(false);
         }
 
         await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);

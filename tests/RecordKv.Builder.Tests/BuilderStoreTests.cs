@@ -1,4 +1,5 @@
 using RecordKv.Atproto.Cids;
+using RecordKv.Atproto.Repo;
 using RecordKv.Contracts;
 using RecordKv.Nats;
 using RecordKv.Testing;
@@ -66,7 +67,7 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
     }
 
     [Fact]
-    public async Task ListRecordsAsync_OtherDidsInThePartition_ListsOnlyTheDidsRecordsInTheNamedCollections()
+    public async Task ListRecordsAsync_OtherDidsAndDeletedRecordsInThePartition_ListsOnlyTheDidsLiveRecordsInTheNamedCollections()
     {
         var token = NatsServerFixture.TestTimeout();
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
@@ -77,16 +78,49 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         await store.PutRecordAsync(Did, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
         await store.PutRecordAsync(Did, "app.bsky.feed.like", "3klike", cid, "3kaaaaaaaaa2a", emptyMap, token);
         await store.PutRecordAsync(Did, "com.example.three.tokens.more", "self", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await store.PutRecordAsync(Did, "app.bsky.feed.post", "3kgone", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await store.DeleteRecordAsync(Did, "app.bsky.feed.post", "3kgone", token);
         await store.PutRecordAsync(neighbour, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
 
         var listed = await store.ListRecordsAsync(Did, ["app.bsky.feed.post", "com.example.three.tokens.more"], token);
 
+        listed.ShouldAllBe(entry => entry.Cid == cid.ToString(), "each listed record carries its CID, so a resync can skip unchanged ones");
         listed.Select(entry => entry.Id).OrderBy(id => id.Collection, StringComparer.Ordinal).ShouldBe(
         [
             new RecordId(Did, "app.bsky.feed.post", "3kpost"),
             new RecordId(Did, "com.example.three.tokens.more", "self"),
         ]);
         (await store.ListRecordsAsync(Did, [], token)).ShouldBeEmpty("no collection named, nothing listed: the partition is never scanned");
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_RealRepositoryOverPartlyStaleStore_WritesOnlyChangedRecordsAndDeletesTheRest()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        var (store, _) = await OpenTwoBuildersAsync(connection, token);
+        var repository = Repository.Load(await File.ReadAllBytesAsync(SharedFixtures.Path("real", "repos", "paul_staging.repo.car"), token));
+        var did = repository.Did;
+        repository.Records.Count.ShouldBeGreaterThan(2);
+        var unchanged = repository.Records[0];
+        var changed = repository.Records[1];
+        byte[] emptyMap = [0xA0];
+        await store.PutRecordAsync(did, unchanged.Collection, unchanged.RecordKey, unchanged.Cid, "3kaaaaaaaaa2a", unchanged.Data.Span, token);
+        await store.PutRecordAsync(did, changed.Collection, changed.RecordKey, Cid.ForDagCbor(emptyMap), "3kaaaaaaaaa2a", emptyMap, token);
+        await store.PutRecordAsync(did, "app.bsky.feed.like", "3kdeletedduringgap", Cid.ForDagCbor(emptyMap), "3kaaaaaaaaa2a", emptyMap, token);
+        var unchangedKey = store.RecordKey(did, unchanged.Collection, unchanged.RecordKey);
+        var unchangedRevision = (await store.Records.GetEntryAsync(unchangedKey, token))!.Revision;
+        string[] collections = [unchanged.Collection, changed.Collection, "app.bsky.feed.like"];
+
+        var existing = await store.ListRecordsAsync(did, collections, token);
+        var (written, deleted) = await store.ReconcileAsync(did, repository, existing, static _ => true, token);
+
+        written.ShouldBe(repository.Records.Count - 1, "every record but the one stored with its CID");
+        deleted.ShouldBe(1);
+        (await store.Records.GetEntryAsync(unchangedKey, token))!.Revision.ShouldBe(unchangedRevision, "an unchanged record is not written again");
+        var after = await store.ListRecordsAsync(did, [.. repository.GetCollections(), "app.bsky.feed.like"], token);
+        after.Select(entry => (entry.Id.Collection, entry.Id.RecordKey, entry.Cid)).OrderBy(entry => entry, Comparer<(string, string, string?)>.Default).ShouldBe(
+            repository.Records.Select(record => (record.Collection, record.RecordKey, (string?)record.Cid.ToString())).OrderBy(entry => entry, Comparer<(string, string, string?)>.Default));
     }
 
     // Another DID in the same partition as the given one.

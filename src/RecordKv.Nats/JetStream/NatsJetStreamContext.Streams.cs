@@ -25,6 +25,33 @@ public sealed partial class NatsJetStreamContext
     public Task<StreamInfo> GetStreamInfoAsync(string stream, CancellationToken cancellationToken = default) =>
         RequestAsync<NamesRequest, StreamInfo>("stream info", Subjects.StreamInfo(stream), null, JetStreamJsonContext.Default.NamesRequest, JetStreamJsonContext.Default.StreamInfo, cancellationToken);
 
+    /// <summary>
+    /// Lists the subjects matching <paramref name="filter"/> that hold messages, with how many each holds
+    /// (<c>STREAM.INFO</c> with <c>subjects_filter</c>, every page). No consumer is made: on nats-server 2.9 a filtered
+    /// consumer walks every subject of the stream about three times to start, this walks them once.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ulong>> GetStreamSubjectsAsync(string stream, string filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(filter);
+        var subjects = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        while (true)
+        {
+            var request = new StreamInfoRequest { SubjectsFilter = filter, Offset = subjects.Count };
+            var page = await RequestAsync("stream info", Subjects.StreamInfo(stream), request, JetStreamJsonContext.Default.StreamInfoRequest, JetStreamJsonContext.Default.StreamSubjectsPage, cancellationToken).ConfigureAwait(false);
+            var before = subjects.Count;
+            foreach (var (subject, count) in page.State?.Subjects ?? new Dictionary<string, ulong>())
+            {
+                subjects[subject] = count;
+            }
+
+            // A page that adds nothing ends it too: subjects stored meanwhile can shift the pages.
+            if (subjects.Count >= page.Total || subjects.Count == before)
+            {
+                return subjects;
+            }
+        }
+    }
+
     /// <summary>Deletes a stream and its consumers; throws <see cref="NatsJetStreamNotFoundException"/> when it does not exist.</summary>
     public async Task DeleteStreamAsync(string stream, CancellationToken cancellationToken = default) =>
         await RequestAsync<NamesRequest, SuccessResponse>("stream delete", Subjects.StreamDelete(stream), null, JetStreamJsonContext.Default.NamesRequest, JetStreamJsonContext.Default.SuccessResponse, cancellationToken).ConfigureAwait(false);

@@ -141,6 +141,45 @@ public sealed class NatsKvStore
         }
     }
 
+    /// <summary>
+    /// Returns the current entry (value and headers) of every key matching <paramref name="filter"/> that has a value.
+    /// One subject listing of the stream, then one get per key, <paramref name="concurrency"/> at a time. Meant for
+    /// few keys in a big bucket: on nats-server 2.9 this costs the server about a third of what
+    /// <see cref="GetKeysAsync"/>'s consumer costs, whose start walks every subject of the stream about three times.
+    /// </summary>
+    public async Task<IReadOnlyList<NatsKvEntry>> GetEntriesAsync(string filter, int concurrency = 32, CancellationToken cancellationToken = default)
+    {
+        ValidateFilter(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        var subjects = await _jetStream.GetStreamSubjectsAsync(Stream, _keyPrefix + filter, cancellationToken).ConfigureAwait(false);
+        var keys = new List<string>(subjects.Count);
+        foreach (var subject in subjects.Keys)
+        {
+            keys.Add(subject[_keyPrefix.Length..]);
+        }
+
+        var entries = new List<NatsKvEntry>(keys.Count);
+        var gets = new List<Task<NatsKvEntry?>>(Math.Min(concurrency, keys.Count));
+        for (var start = 0; start < keys.Count; start += concurrency)
+        {
+            gets.Clear();
+            for (var i = start; i < Math.Min(keys.Count, start + concurrency); i++)
+            {
+                gets.Add(GetAsync(keys[i], cancellationToken));
+            }
+
+            foreach (var entry in await Task.WhenAll(gets).ConfigureAwait(false))
+            {
+                if (entry is not null)
+                {
+                    entries.Add(entry);
+                }
+            }
+        }
+
+        return entries;
+    }
+
     /// <summary>Returns every stored revision of a key, oldest first (including delete and purge markers).</summary>
     public async Task<IReadOnlyList<NatsKvEntry>> GetHistoryAsync(string key, CancellationToken cancellationToken = default)
     {

@@ -9,6 +9,8 @@ namespace RecordKv.Nats.JetStream;
     Converters = [typeof(NanosecondsConverter)])]
 [JsonSerializable(typeof(StreamConfig))]
 [JsonSerializable(typeof(StreamInfo))]
+[JsonSerializable(typeof(StreamInfoRequest))]
+[JsonSerializable(typeof(StreamSubjectsPage))]
 [JsonSerializable(typeof(StreamPurgeRequest))]
 [JsonSerializable(typeof(StreamPurgeResponse))]
 [JsonSerializable(typeof(SuccessResponse))]

@@ -29,4 +29,7 @@ public sealed record StreamState
 
     /// <summary>How many consumers the stream has.</summary>
     public int ConsumerCount { get; init; }
+
+    /// <summary>Message counts per subject, only when asked for with a subjects filter (see <see cref="NatsJetStreamContext.GetStreamSubjectsAsync"/>).</summary>
+    public IReadOnlyDictionary<string, ulong>? Subjects { get; init; }
 }
