@@ -151,6 +151,47 @@ public sealed class NatsKvStoreTests(NatsServerFixture fixture)
     }
 
     [Fact]
+    public async Task GetEntriesAsync_Filter_ReturnsLatestLiveEntriesWithHeadersAndLeavesNoConsumer()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        var (connection, kv, store) = await OpenAsync(token);
+        await using var _ = connection;
+        (await store.GetEntriesAsync(">", cancellationToken: token)).ShouldBeEmpty();
+        foreach (var key in new[] { "1.app.bsky.feed.like.did/3Aplc/3Aa.r1", "1.app.bsky.feed.post.did/3Aplc/3Aa.r2", "2.app.bsky.feed.like.did/3Aplc/3Ab.r3", "1.app.bsky.feed.like.did/3Aplc/3Aa.gone" })
+        {
+            await store.PutAsync(key, Utf8("v1"), cancellationToken: token);
+            await store.PutAsync(key, Utf8("v2"), new NatsHeaders().Add("Atproto-Cid", "cid-of-" + key), cancellationToken: token);
+        }
+
+        await store.DeleteAsync("1.app.bsky.feed.like.did/3Aplc/3Aa.gone", cancellationToken: token);
+
+        // More keys than the concurrency, so the gets go out in several rounds.
+        var entries = await store.GetEntriesAsync("1.*.*.*.*.did/3Aplc/3Aa.*", concurrency: 1, token);
+
+        entries.Select(entry => entry.Key).Order(StringComparer.Ordinal).ShouldBe(["1.app.bsky.feed.like.did/3Aplc/3Aa.r1", "1.app.bsky.feed.post.did/3Aplc/3Aa.r2"]);
+        entries.ShouldAllBe(entry => Text(entry.Value) == "v2" && entry.Headers!.GetLastValue("Atproto-Cid") == "cid-of-" + entry.Key);
+        (await kv.JetStream.ListConsumerNamesAsync(store.Stream, token)).ShouldBeEmpty();
+        await Should.ThrowAsync<ArgumentException>(() => store.GetEntriesAsync("bad..filter", cancellationToken: token));
+    }
+
+    [Fact]
+    public async Task GetStreamSubjectsAsync_Filter_CountsMessagesPerMatchingSubject()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        var (connection, kv, store) = await OpenAsync(token);
+        await using var _ = connection;
+        await store.PutAsync("a.x", Utf8("1"), cancellationToken: token);
+        await store.PutAsync("a.x", Utf8("2"), cancellationToken: token);
+        await store.DeleteAsync("a.y", cancellationToken: token);
+        await store.PutAsync("b.x", Utf8("1"), cancellationToken: token);
+
+        var subjects = await kv.JetStream.GetStreamSubjectsAsync(store.Stream, store.SubjectFor("a") + ".*", token);
+
+        subjects.OrderBy(pair => pair.Key, StringComparer.Ordinal).ShouldBe([new(store.SubjectFor("a.x"), 2UL), new(store.SubjectFor("a.y"), 1UL)]);
+        (await kv.JetStream.GetStreamSubjectsAsync(store.Stream, "none.>", token)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task KeysHistoryAndWatch_Finished_LeaveNoConsumerOnTheBucket()
     {
         var token = NatsServerFixture.TestTimeout();
