@@ -31,7 +31,7 @@ var bucket = args[2];
 var warmup = TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture));
 var run = TimeSpan.FromSeconds(double.Parse(args[4], CultureInfo.InvariantCulture));
 var emitted = new ConcurrentDictionary<(string Did, string Rev), long>();
-var lags = new ConcurrentBag<double>();
+var lags = new ConcurrentBag<(double EmittedAtSeconds, double LagMs)>();
 var started = Stopwatch.GetTimestamp();
 using var stop = new CancellationTokenSource(run);
 
@@ -54,7 +54,7 @@ var watching = Task.Run(async () =>
             // The first record of a commit to become visible ends its lag; later ones of the same commit are not counted.
             if (emitted.TryRemove((did, rev), out var at) && Stopwatch.GetElapsedTime(started, at) >= warmup)
             {
-                lags.Add(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
+                lags.Add((Stopwatch.GetElapsedTime(started, at).TotalSeconds, Stopwatch.GetElapsedTime(at, now).TotalMilliseconds));
             }
         }
     }
@@ -107,8 +107,17 @@ using (var socket = new ClientWebSocket())
 
 await stop.CancelAsync();
 await watching;
-var sorted = lags.ToArray();
+var measured = lags.ToArray();
+var sorted = Array.ConvertAll(measured, lag => lag.LagMs);
 Array.Sort(sorted);
+// LAG_SERIES=FILE: one line per second of emission (second, commits, max lag ms), to see whether slow commits cluster.
+if (Environment.GetEnvironmentVariable("LAG_SERIES") is { Length: > 0 } seriesFile)
+{
+    var lines = measured.GroupBy(lag => (int)lag.EmittedAtSeconds).OrderBy(group => group.Key)
+        .Select(group => string.Create(CultureInfo.InvariantCulture, $"{group.Key} {group.Count()} {group.Max(lag => lag.LagMs):0.0}"));
+    await File.WriteAllLinesAsync(seriesFile, lines);
+}
+
 double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"frames {frames}, commits measured {sorted.Length} (after {warmup.TotalSeconds:0} s warm-up), never seen in KV {emitted.Count}, " +
