@@ -45,11 +45,14 @@ exec 9> /tmp/recordkv-bench.lock
 flock 9
 echo "load when the pipeline cases start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-nats_port="$(free_port)"; monitor_port="$(free_port)"
 printf 'max_payload: 8MB\n' > "$work/nats.conf"
-nats-server -js -a 127.0.0.1 -p "$nats_port" -m "$monitor_port" -sd "$work/store" -c "$work/nats.conf" > "$work/server.log" 2>&1 &
-nats_pid=$!; pids+=("$nats_pid")
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:${monitor_port}/healthz" > /dev/null && break; sleep 0.1; done
+start_nats() { # $1 store name: a fresh server per case, so one case's streams do not weigh on the next
+  nats_port="$(free_port)"; monitor_port="$(free_port)"
+  nats-server -js -a 127.0.0.1 -p "$nats_port" -m "$monitor_port" -sd "$work/$1" -c "$work/nats.conf" > "$work/server-$1.log" 2>&1 &
+  nats_pid=$!; pids+=("$nats_pid")
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:${monitor_port}/healthz" > /dev/null && break; sleep 0.1; done
+}
+start_nats store-full
 
 jsz() { curl -sf "http://127.0.0.1:${monitor_port}/jsz?streams=true&consumers=true"; }
 stream_messages() { # $1 stream
@@ -114,23 +117,42 @@ until [ "$(stream_messages full_FIREHOSE)" -ge "$events" ]; do kill -0 "$ing_pid
 start=$(date +%s.%N)
 bld_pid=$(start_service builder-full full "$builder" --Builder:PlcDirectory "http://127.0.0.1:${sim_port}" --Builder:DidWebGateway "http://127.0.0.1:${sim_port}" \
   --Builder:AllowHttpDidWebOnLoopback true --Builder:ResyncUnknownRepos false --Builder:LanesPerPartition 16); pids+=("$bld_pid")
-# Sustained rate: from the moment a third of the frames is built (start-up and most JIT warm-up behind) to the last one,
-# with the builder's CPU over the same window.
-warm=""; warm_cpu=""
-while true; do
-  b=$(backlog full_FIREHOSE); [ "$b" = 0 ] && break
-  if [ -z "$warm" ] && [ "$b" -ge 0 ] && [ "$b" -le $((events * 2 / 3)) ]; then
-    warm=$(date +%s.%N); warm_left=$b; read -r warm_cpu _ < <(usage "$bld_pid"); read -r warm_nats _ < <(usage "$nats_pid")
-  fi
-  kill -0 "$bld_pid" || { cat "$work/builder-full.log"; exit 1; }; sleep 0.1
-done
-end=$(date +%s.%N)
-read -r end_cpu _ < <(usage "$bld_pid"); read -r end_nats _ < <(usage "$nats_pid")
-python3 -c "import sys; c=int(sys.argv[1]); s=float(sys.argv[3])-float(sys.argv[2]); print(f'{c:,} commits verified and written in {s:.1f} s (from builder process start, .NET start-up included): {c/s:,.0f} commits/s')" "$commits" "$start" "$end"
-if [ -n "$warm" ]; then
-  python3 -c "import sys; f=int(sys.argv[1]); s=float(sys.argv[3])-float(sys.argv[2]); cpu=float(sys.argv[5])-float(sys.argv[4]); c=int(sys.argv[6])*f/int(sys.argv[7]); nats=float(sys.argv[9])-float(sys.argv[8]); print(f'sustained (after the first third): {f:,} frames in {s:.2f} s = {f/s:,.0f} frames/s, about {c/s:,.0f} commits/s; CPU-µs per frame: builder {cpu*1e6/f:,.0f}, nats-server {nats*1e6/f:,.0f}')" \
-    "$warm_left" "$warm" "$end" "$warm_cpu" "$end_cpu" "$commits" "$events" "$warm_nats" "$end_nats"
-fi
+# One watcher process polls the monitor (10 times a second, no process start per poll, so the measurement costs the
+# machine little) until every frame is built. Sustained rate: from the moment a third of the frames is built
+# (start-up and most JIT warm-up behind) to the last one, with the builder's and nats-server's CPU over that window.
+python3 - "$monitor_port" full_FIREHOSE "$events" "$commits" "$start" "$bld_pid" "$nats_pid" <<'PY' || { cat "$work/builder-full.log"; exit 1; }
+import json, os, sys, time, urllib.request
+port, stream, events, commits, start, builder, nats = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), sys.argv[6], sys.argv[7]
+ticks = os.sysconf("SC_CLK_TCK")
+def cpu(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / ticks
+def backlog():  # frames not yet built over the 16 kv-builder consumers, -1 until all exist
+    total, found = 0, 0
+    data = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/jsz?streams=true&consumers=true"))
+    for account in data.get("account_details", []):
+        for s in account.get("stream_detail", []):
+            if s["name"] != stream: continue
+            for c in s.get("consumer_detail", []) or []:
+                if c["name"].startswith("kv-builder-"):
+                    found += 1; total += c["num_pending"] + c["num_ack_pending"]
+    return total if found == 16 else -1
+warm = None
+while True:
+    if not os.path.exists(f"/proc/{builder}"): sys.exit("the builder stopped")
+    left = backlog()
+    now = time.time()
+    if left == 0: break
+    if warm is None and 0 <= left <= events * 2 // 3:
+        warm = (now, left, cpu(builder), cpu(nats))
+    time.sleep(0.1)
+print(f"{commits:,} commits verified and written in {now - start:.1f} s (from builder process start, .NET start-up included): {commits / (now - start):,.0f} commits/s")
+if warm:
+    at, frames, builder_cpu, nats_cpu = warm
+    seconds = now - at
+    print(f"sustained (after the first third): {frames:,} frames in {seconds:.2f} s = {frames / seconds:,.0f} frames/s, about {commits * frames / events / seconds:,.0f} commits/s; "
+          f"CPU-µs per frame: builder {(cpu(builder) - builder_cpu) * 1e6 / frames:,.0f}, nats-server {(cpu(nats) - nats_cpu) * 1e6 / frames:,.0f}")
+PY
 echo "| case | process | CPU (user+sys) | peak RSS |"
 echo "| --- | --- | ---: | ---: |"
 report "full speed" "nats-server=$nats_pid" "sim=$sim_pid" "ingester=$ing_pid" "builder=$bld_pid"
@@ -139,6 +161,8 @@ wait "$bld_pid" "$ing_pid" "$sim_pid" 2>/dev/null || true
 
 echo
 echo "### 3. end-to-end lag at a steady $rate events/s for ${lag_seconds} s (first 10 s are warm-up)"
+kill "$nats_pid"; wait "$nats_pid" 2>/dev/null || true
+start_nats store-lag
 sim_port="$(free_port)"
 # The builder and ingester start first (ingester from cursor 0), so the pipeline is warm when frames flow.
 bld_pid=$(start_service builder-lag lag "$builder" --Builder:PlcDirectory "http://127.0.0.1:${sim_port}" --Builder:DidWebGateway "http://127.0.0.1:${sim_port}" \
