@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using System.Runtime;
 using RecordKv.Simulator;
 
 namespace RecordKv.Cli.Commands;
@@ -69,10 +68,6 @@ internal static class SimCommand
             var lingerSeconds = parseResult.GetValue(linger);
             Validate(options, lingerSeconds);
 
-            // Background (concurrent) GC runs its marking on a third thread that competes with the generator and the
-            // signers for the 2 cores; blocking collections cost `recordkv sim` ≈ 15 % less CPU an event
-            // (docs/benchmarks.md, Simulator, session 5). The simulator is a throughput tool: pauses do not matter.
-            GCSettings.LatencyMode = GCLatencyMode.Batch;
             var output = parseResult.InvocationConfiguration.Output;
             await using var simulator = await FirehoseSimulator.StartAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"sim: seed {options.Seed}, {options.Accounts} accounts; PDS/PLC {simulator.BaseUrl}  firehose {simulator.FirehoseUrl}  truth {simulator.BaseUrl}_sim/expected  stats {simulator.BaseUrl}_sim/stats")).ConfigureAwait(false);
