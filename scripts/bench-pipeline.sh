@@ -3,10 +3,12 @@
 # RecordKv.Builder (and, for the lag case, scripts/pipeline-lag-meter.cs). Everything binds 127.0.0.1 on free ports and
 # is stopped (and its temporary directory removed) on exit. Reports:
 #   1. ingester frames/s on an unpaced backlog: runs scripts/bench-ingester.sh (its "backlog" row);
-#   2. sustained verified commits/s at full speed: the simulator generates EVENTS unpaced, the ingester stores them,
-#      then one builder (ResyncUnknownRepos off, so every commit is verified, not resynced past) drains FIREHOSE;
+#   2. verified commits/s at full speed: the simulator generates EVENTS unpaced, the ingester stores them, then one
+#      builder (ResyncUnknownRepos off, so every commit is verified, not resynced past) drains FIREHOSE; reported from
+#      the builder's start and sustained (after the first third of the frames), with CPU-µs per frame;
 #   3. end-to-end lag (relay hands out a frame -> its first record is stored in the record bucket) p50/p99 at a steady
-#      RATE events/s, from the lag meter (after a warm-up);
+#      RATE events/s, from the lag meter (after a warm-up), on a fresh nats-server; LAG_SERIES=FILE also writes the
+#      maximum lag of each second;
 #   and CPU (user+sys from /proc/<pid>/stat) and peak RSS (VmHWM from /proc/<pid>/status) of every process per case.
 # Usage: scripts/bench-pipeline.sh [EVENTS=20000] [RATE=2000] [LAG_SECONDS=40] [INGEST_EVENTS=40000]
 # Runs under /tmp/recordkv-bench.lock (bench-ingester.sh takes it by itself first).
