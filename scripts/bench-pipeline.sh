@@ -9,7 +9,9 @@
 #   3. end-to-end lag (relay hands out a frame -> its first record is stored in the record bucket) p50/p99 at a steady
 #      RATE events/s, from the lag meter (after a warm-up), on a fresh nats-server; LAG_SERIES=FILE also writes the
 #      maximum lag of each second;
-#   and CPU (user+sys from /proc/<pid>/stat) and peak RSS (VmHWM from /proc/<pid>/status) of every process per case.
+#   and CPU (user+sys from /proc/<pid>/stat) and peak RSS (VmHWM from /proc/<pid>/status) of every process per case,
+#   and how busy the machine was and how much CPU time the VM host took for others (steal, /proc/stat): this host's
+#   speed drifts with its neighbours, and steal above a few per cent makes the lag case's tail several times worse.
 # Usage: scripts/bench-pipeline.sh [EVENTS=20000] [RATE=2000] [LAG_SECONDS=40] [INGEST_EVENTS=40000]
 # Runs under /tmp/recordkv-bench.lock (bench-ingester.sh takes it by itself first).
 set -euo pipefail
@@ -99,6 +101,14 @@ start_service() { # $1 log name, $2 prefix, $3 dll, rest: flags; prints the pid
   env $(names "$prefix") dotnet "$dll" "$@" > "$work/$name.log" 2>&1 &
   echo $!
 }
+host_cpu() { # jiffies of the whole VM from /proc/stat: "busy steal total"
+  awk '/^cpu /{busy=$2+$3+$4+$7+$8; print busy, $9, busy+$5+$6+$9}' /proc/stat
+}
+host_report() { # $1 "busy steal total" at the case's start: how busy the machine was and how much the host took
+  read -r busy0 steal0 total0 <<< "$1"; read -r busy1 steal1 total1 <<< "$(host_cpu)"
+  awk -v b=$((busy1 - busy0)) -v s=$((steal1 - steal0)) -v t=$((total1 - total0)) -v n="$(nproc)" \
+    'BEGIN { printf "machine over the case: %.2f of %d cores busy; steal (CPU time the VM host gave to others) %.1f %%\n", b / t * n, n, s / t * 100 }'
+}
 report() { # $1 case, then name=pid pairs
   local label="$1"; shift
   for pair in "$@"; do
@@ -109,6 +119,7 @@ report() { # $1 case, then name=pid pairs
 
 echo
 echo "### 2. full speed: $events events generated unpaced, then ingested, then built by one builder"
+host_start="$(host_cpu)"
 sim_port="$(free_port)"
 dotnet "$cli" sim --port "$sim_port" --rate 0 --events "$events" --accounts 200 --records-per-account 5 --no-account-events --no-key-rotations --linger 3600 > "$work/sim-full.log" 2>&1 &
 sim_pid=$!; pids+=("$sim_pid")
@@ -158,6 +169,7 @@ PY
 echo "| case | process | CPU (user+sys) | peak RSS |"
 echo "| --- | --- | ---: | ---: |"
 report "full speed" "nats-server=$nats_pid" "sim=$sim_pid" "ingester=$ing_pid" "builder=$bld_pid"
+host_report "$host_start"
 kill "$bld_pid" "$ing_pid" "$sim_pid" 2>/dev/null || true
 wait "$bld_pid" "$ing_pid" "$sim_pid" 2>/dev/null || true
 
@@ -165,6 +177,7 @@ echo
 echo "### 3. end-to-end lag at a steady $rate events/s for ${lag_seconds} s (first 10 s are warm-up)"
 kill "$nats_pid"; wait "$nats_pid" 2>/dev/null || true
 start_nats store-lag
+host_start="$(host_cpu)"
 sim_port="$(free_port)"
 # The builder and ingester start first (ingester from cursor 0), so the pipeline is warm when frames flow.
 bld_pid=$(start_service builder-lag lag "$builder" --Builder:PlcDirectory "http://127.0.0.1:${sim_port}" --Builder:DidWebGateway "http://127.0.0.1:${sim_port}" \
@@ -180,6 +193,7 @@ sleep "$((lag_seconds - 2))"
 echo "| case | process | CPU (user+sys) | peak RSS |"
 echo "| --- | --- | ---: | ---: |"
 report "lag at $rate/s" "nats-server=$nats_pid" "sim=$sim_pid" "ingester=$ing_pid" "builder=$bld_pid"
+host_report "$host_start"
 wait "$meter_pid" || true
 cat "$work/meter.log"
 echo "builder backlog at the end: $(backlog lag_FIREHOSE) frames"
