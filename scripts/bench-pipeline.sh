@@ -7,18 +7,21 @@
 #      builder (ResyncUnknownRepos off, so every commit is verified, not resynced past) drains FIREHOSE; reported from
 #      the builder's start and sustained (after the first third of the frames), with CPU-µs per frame;
 #   3. end-to-end lag (relay hands out a frame -> its first record is stored in the record bucket) p50/p99 at a steady
-#      RATE events/s, from the lag meter (after a warm-up), on a fresh nats-server; LAG_SERIES=FILE also writes the
-#      maximum lag of each second;
+#      RATE events/s, from the lag meter (after a warm-up), on a fresh nats-server, the simulator's events generated
+#      before emission begins (LAG_LIVE_GENERATION=1: while emitting); LAG_SERIES=FILE also writes the maximum lag of
+#      each second;
 #   and CPU (user+sys from /proc/<pid>/stat) and peak RSS (VmHWM from /proc/<pid>/status) of every process per case,
 #   and how busy the machine was and how much CPU time the VM host took for others (steal, /proc/stat): this host's
 #   speed drifts with its neighbours, and steal above a few per cent makes the lag case's tail several times worse.
-# Usage: scripts/bench-pipeline.sh [EVENTS=20000] [RATE=2000] [LAG_SECONDS=40] [INGEST_EVENTS=40000]
+# Usage: scripts/bench-pipeline.sh [EVENTS=20000] [RATE=2000] [LAG_SECONDS=40] [INGEST_EVENTS=40000]; CASES=23 runs only
+# cases 2 and 3.
 # Runs under /tmp/recordkv-bench.lock (bench-ingester.sh takes it by itself first).
 set -euo pipefail
 events="${1:-20000}"
 rate="${2:-2000}"
 lag_seconds="${3:-40}"
 ingest_events="${4:-40000}"
+cases="${CASES:-123}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 pids=()
@@ -33,9 +36,11 @@ cd "$root"
 
 echo "## machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 echo
-echo "### 1. ingester, unpaced backlog (scripts/bench-ingester.sh $ingest_events)"
-scripts/bench-ingester.sh "$ingest_events" | sed -n '1,4p'
-echo
+if [[ "$cases" == *1* ]]; then
+  echo "### 1. ingester, unpaced backlog (scripts/bench-ingester.sh $ingest_events)"
+  scripts/bench-ingester.sh "$ingest_events" | sed -n '1,4p'
+  echo
+fi
 
 dotnet build src/RecordKv.Cli -c Release -v q -nologo > /dev/null
 dotnet build src/RecordKv.Ingester -c Release -v q -nologo > /dev/null
@@ -109,14 +114,19 @@ host_report() { # $1 "busy steal total" at the case's start: how busy the machin
   awk -v b=$((busy1 - busy0)) -v s=$((steal1 - steal0)) -v t=$((total1 - total0)) -v n="$(nproc)" \
     'BEGIN { printf "machine over the case: %.2f of %d cores busy; steal (CPU time the VM host gave to others) %.1f %%\n", b / t * n, n, s / t * 100 }'
 }
-report() { # $1 case, then name=pid pairs
+report() { # $1 case, then name=pid pairs, or name=pid@cpu_seconds to report the CPU used since that reading
   local label="$1"; shift
   for pair in "$@"; do
-    local name="${pair%%=*}" pid="${pair#*=}"
-    if [ -d "/proc/$pid" ]; then read -r cpu rss < <(usage "$pid"); echo "| $label | $name | $cpu s | $rss MB |"; fi
+    local name="${pair%%=*}" pid="${pair#*=}" since=0
+    if [[ "$pid" == *@* ]]; then since="${pid#*@}"; pid="${pid%@*}"; fi
+    if [ -d "/proc/$pid" ]; then
+      read -r cpu rss < <(usage "$pid")
+      echo "| $label | $name | $(awk -v c="$cpu" -v s="$since" 'BEGIN { printf "%.1f", c - s }') s | $rss MB |"
+    fi
   done
 }
 
+if [[ "$cases" == *2* ]]; then
 echo
 echo "### 2. full speed: $events events generated unpaced, then ingested, then built by one builder"
 host_start="$(host_cpu)"
@@ -172,27 +182,38 @@ report "full speed" "nats-server=$nats_pid" "sim=$sim_pid" "ingester=$ing_pid" "
 host_report "$host_start"
 kill "$bld_pid" "$ing_pid" "$sim_pid" 2>/dev/null || true
 wait "$bld_pid" "$ing_pid" "$sim_pid" 2>/dev/null || true
+fi
 
+[[ "$cases" == *3* ]] || exit 0
 echo
 echo "### 3. end-to-end lag at a steady $rate events/s for ${lag_seconds} s (first 10 s are warm-up)"
+# The simulator generates and signs the whole run first (--pregenerate) and only then emits it at RATE, like a relay that
+# forwards a stored log: a real relay does not share the pipeline's cores, and generating live took 0.3-0.5 of this
+# machine's 2 cores away from it. LAG_LIVE_GENERATION=1 generates while emitting instead. CPU is counted from the start
+# of emission.
 kill "$nats_pid"; wait "$nats_pid" 2>/dev/null || true
 start_nats store-lag
-host_start="$(host_cpu)"
 sim_port="$(free_port)"
+generation=(--pregenerate); [ -n "${LAG_LIVE_GENERATION:-}" ] && generation=()
 # The builder and ingester start first (ingester from cursor 0), so the pipeline is warm when frames flow.
 bld_pid=$(start_service builder-lag lag "$builder" --Builder:PlcDirectory "http://127.0.0.1:${sim_port}" --Builder:DidWebGateway "http://127.0.0.1:${sim_port}" \
   --Builder:AllowHttpDidWebOnLoopback true); pids+=("$bld_pid")
-dotnet "$cli" sim --port "$sim_port" --rate "$rate" --duration "$((lag_seconds + 5))" --accounts 200 --records-per-account 5 --linger 3600 > "$work/sim-lag.log" 2>&1 &
+dotnet "$cli" sim --port "$sim_port" --rate "$rate" --duration "$((lag_seconds + 5))" --accounts 200 --records-per-account 5 "${generation[@]}" \
+  --linger 3600 > "$work/sim-lag.log" 2>&1 &
 sim_pid=$!; pids+=("$sim_pid")
 until curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" > /dev/null 2>&1; do sleep 0.05; done
+ing_pid=$(start_service ingester-lag lag "$ingester" --host "ws://127.0.0.1:${sim_port}" --source sim --cursor 0); pids+=("$ing_pid")
+until curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["frames"] > 0 else 1)' 2>/dev/null; do sleep 0.05; done
+host_start="$(host_cpu)"
+cpu_start=()
+for pid in "$nats_pid" "$sim_pid" "$ing_pid" "$bld_pid"; do cpu_start+=("$(usage "$pid" | cut -d' ' -f1)"); done
 dotnet run scripts/pipeline-lag-meter.cs -c Release --no-build -- "ws://127.0.0.1:${sim_port}/xrpc/com.atproto.sync.subscribeRepos" \
   "nats://127.0.0.1:${nats_port}" lag_record 10 "$lag_seconds" > "$work/meter.log" 2>&1 &
 meter_pid=$!; pids+=("$meter_pid")
-ing_pid=$(start_service ingester-lag lag "$ingester" --host "ws://127.0.0.1:${sim_port}" --source sim --cursor 0); pids+=("$ing_pid")
 sleep "$((lag_seconds - 2))"
-echo "| case | process | CPU (user+sys) | peak RSS |"
+echo "| case | process | CPU (user+sys) since emission began | peak RSS |"
 echo "| --- | --- | ---: | ---: |"
-report "lag at $rate/s" "nats-server=$nats_pid" "sim=$sim_pid" "ingester=$ing_pid" "builder=$bld_pid"
+report "lag at $rate/s" "nats-server=$nats_pid@${cpu_start[0]}" "sim=$sim_pid@${cpu_start[1]}" "ingester=$ing_pid@${cpu_start[2]}" "builder=$bld_pid@${cpu_start[3]}"
 host_report "$host_start"
 wait "$meter_pid" || true
 cat "$work/meter.log"

@@ -9,7 +9,9 @@
 // firehose live (like the ingester, without a cursor) and notes when each commit (repo, rev) arrives; it also subscribes
 // to the record bucket's subjects ($KV.<bucket>.>) and, for the first record put carrying that repo's rev
 // (header Atproto-Rev), takes the difference. Both clocks are this process's monotonic clock. The delivery delay relay ->
-// meter is the same one the ingester sees, so the figure is "relay hands out the frame" -> "record stored".
+// meter is the same one the ingester sees, so the figure is "relay hands out the frame" -> "record stored". The warm-up
+// (commits not counted) is the first WARMUP_SECONDS after the first frame arrives; the run ends RUN_SECONDS after the
+// meter starts.
 // Usage: dotnet run scripts/pipeline-lag-meter.cs -- WS_URL NATS_URL BUCKET WARMUP_SECONDS RUN_SECONDS
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -32,7 +34,7 @@ var warmup = TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCul
 var run = TimeSpan.FromSeconds(double.Parse(args[4], CultureInfo.InvariantCulture));
 var emitted = new ConcurrentDictionary<(string Did, string Rev), long>();
 var lags = new ConcurrentBag<(double EmittedAtSeconds, double LagMs)>();
-var started = Stopwatch.GetTimestamp();
+long started = 0; // the first frame's arrival: the warm-up and the series count from the start of emission
 using var stop = new CancellationTokenSource(run);
 
 await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [natsUrl], SubscriptionCapacity = 1 << 16, SlowConsumerPolicy = NatsSlowConsumerPolicy.Wait });
@@ -52,9 +54,9 @@ var watching = Task.Run(async () =>
 
             var did = RecordStoreKeys.ParseKey(message.Subject[(bucket.Length + 5)..], out _).Did;
             // The first record of a commit to become visible ends its lag; later ones of the same commit are not counted.
-            if (emitted.TryRemove((did, rev), out var at) && Stopwatch.GetElapsedTime(started, at) >= warmup)
+            if (emitted.TryRemove((did, rev), out var at) && Stopwatch.GetElapsedTime(Volatile.Read(ref started), at) >= warmup)
             {
-                lags.Add((Stopwatch.GetElapsedTime(started, at).TotalSeconds, Stopwatch.GetElapsedTime(at, now).TotalMilliseconds));
+                lags.Add((Stopwatch.GetElapsedTime(Volatile.Read(ref started), at).TotalSeconds, Stopwatch.GetElapsedTime(at, now).TotalMilliseconds));
             }
         }
     }
@@ -87,7 +89,11 @@ using (var socket = new ClientWebSocket())
             }
 
             var at = Stopwatch.GetTimestamp();
-            frames++;
+            if (frames++ == 0)
+            {
+                Volatile.Write(ref started, at);
+            }
+
             try
             {
                 if (FirehoseFrame.Decode(buffer.AsMemory(0, length)) is CommitEvent commit)

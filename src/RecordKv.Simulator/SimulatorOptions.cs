@@ -67,4 +67,13 @@ public sealed record SimulatorOptions
 
     /// <summary>Threads signing a batch (default: every processor). The output does not depend on it.</summary>
     public int SigningParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Generate and sign the whole bounded run before emitting any of it, then emit it at <see cref="Rate"/>: while it
+    /// emits, the simulator costs the machine little more than a relay that only forwards frames, so a benchmark of
+    /// what consumes the firehose on the same machine does not share its cores with the generation. Needs a paced,
+    /// bounded run (<see cref="Rate"/> above 0 and <see cref="Events"/> or <see cref="Duration"/>). Output bytes are
+    /// the same as without it.
+    /// </summary>
+    public bool Pregenerate { get; init; }
 }

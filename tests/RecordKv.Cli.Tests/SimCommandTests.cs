@@ -70,6 +70,18 @@ public sealed class SimCommandTests
     }
 
     [Theory]
+    [InlineData("--rate", "1000")]
+    [InlineData("--rate", "0", "--events", "10")]
+    public async Task Sim_PregenerateWithoutPacedBoundedRun_OneLineErrorAndNothingStarts(params string[] flags)
+    {
+        var run = await RunToCompletionAsync(["sim", "--port", "0", "--linger", "0", "--pregenerate", .. flags]);
+
+        run.ExitCode.ShouldBe(ExitCodes.Failure, run.Error);
+        run.ErrorLines.ShouldHaveSingleItem().ShouldContain("--pregenerate");
+        run.Output.ShouldBeEmpty();
+    }
+
+    [Theory]
     [InlineData("--port", "abc")]
     [InlineData("--rate", "fast")]
     [InlineData("--events", "1.5")]

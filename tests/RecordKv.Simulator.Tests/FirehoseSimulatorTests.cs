@@ -45,6 +45,42 @@ public sealed class FirehoseSimulatorTests
     }
 
     [Fact]
+    public async Task SubscribeRepos_Pregenerate_EmitsOnlyOnceAllIsSignedAndTheSameBytes()
+    {
+        var cancellationToken = SimulatorRun.Timeout(300);
+        var options = SimulatorRun.Options(events: 1200, seed: 12) with { Rate = 4000 };
+        var live = await HashStreamAsync(options, cancellationToken);
+
+        await using var simulator = await FirehoseSimulator.StartAsync(options with { Pregenerate = true }, cancellationToken: cancellationToken);
+        using var http = new HttpClient { BaseAddress = simulator.BaseUrl };
+        JsonElement firstEmitted;
+        while (true)
+        {
+            firstEmitted = JsonDocument.Parse(await http.GetStringAsync("/_sim/stats", cancellationToken)).RootElement;
+            if (firstEmitted.GetProperty("frames").GetInt64() > 0)
+            {
+                break;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+
+        await simulator.Completion.WaitAsync(cancellationToken);
+        // Nothing went out before the last event was signed.
+        firstEmitted.GetProperty("signatures").GetInt64().ShouldBe(simulator.GetSummary().Signatures);
+        (await HashStreamAsync(simulator, cancellationToken)).ShouldBe(live);
+    }
+
+    [Fact]
+    public async Task StartAsync_PregenerateUnbounded_Throws()
+    {
+        var options = SimulatorRun.Options(events: 1) with { Events = null, Rate = 1000, Pregenerate = true };
+
+        await Should.ThrowAsync<ArgumentException>(async () => await FirehoseSimulator.StartAsync(options, cancellationToken: SimulatorRun.Timeout()));
+    }
+
+    [Fact]
     public async Task GetRepo_EveryAccountAfterRun_VerifiesAndMatchesExpected()
     {
         var cancellationToken = SimulatorRun.Timeout(300);
@@ -206,6 +242,12 @@ public sealed class FirehoseSimulatorTests
     {
         await using var simulator = await FirehoseSimulator.StartAsync(options, cancellationToken: cancellationToken);
         await simulator.Completion.WaitAsync(cancellationToken);
+        return await HashStreamAsync(simulator, cancellationToken);
+    }
+
+    // The frames from cursor 0 and the ground truth of a completed run, hashed.
+    private static async Task<string> HashStreamAsync(FirehoseSimulator simulator, CancellationToken cancellationToken)
+    {
         var last = simulator.GetSummary().LastSeq;
         var frames = await FirehoseFrames.ReadAsync(new Uri(simulator.FirehoseUrl + "?cursor=0"), frame => FirehoseFrames.Describe(frame).Seq >= last && frame.Length > 0, cancellationToken);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

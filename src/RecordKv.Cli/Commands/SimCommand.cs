@@ -27,11 +27,16 @@ internal static class SimCommand
         var noKeyRotations = new Option<bool>("--no-key-rotations") { Description = "Never rotate signing keys (old commits then keep verifying against current DID documents)." };
         var noAccountEvents = new Option<bool>("--no-account-events") { Description = "Never deactivate, take down, delete or reactivate accounts." };
         var retain = new Option<int>("--retain-frames") { Description = "Frames kept in memory for cursor replay.", DefaultValueFactory = _ => 1_000_000 };
+        var pregenerate = new Option<bool>("--pregenerate")
+        {
+            Description = "Generate and sign the whole run first, then emit it at --rate (needs --rate above 0 and --events or --duration): "
+                + "while it emits, the simulator takes little CPU from what consumes it on the same machine.",
+        };
         var logDirectory = new Option<string?>("--log-dir") { Description = "Also keep every frame on disk in this directory, so that cursors older than the memory window still replay." };
 
         var command = new Command("sim", "Run the firehose simulator: subscribeRepos, getRepo, listRepos, DID documents and /_sim/expected on one loopback port.")
         {
-            port, bind, seed, accounts, records, rate, events, duration, linger, faults, noKeyRotations, noAccountEvents, retain, logDirectory,
+            port, bind, seed, accounts, records, rate, events, duration, linger, faults, noKeyRotations, noAccountEvents, retain, logDirectory, pregenerate,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -64,6 +69,7 @@ internal static class SimCommand
                 AccountEvents = !parseResult.GetValue(noAccountEvents),
                 RetainedFrames = parseResult.GetValue(retain),
                 LogDirectory = parseResult.GetValue(logDirectory),
+                Pregenerate = parseResult.GetValue(pregenerate),
             };
             var lingerSeconds = parseResult.GetValue(linger);
             Validate(options, lingerSeconds);
@@ -100,6 +106,8 @@ internal static class SimCommand
         Require(double.IsFinite(lingerSeconds) && lingerSeconds is >= 0 and <= 86_400, $"--linger must be between 0 and 86400 seconds (got {lingerSeconds})");
         Require(options.RetainedFrames >= 1, $"--retain-frames must be at least 1 (got {options.RetainedFrames})");
         Require(options.LogDirectory is null || options.LogDirectory.Length > 0, "--log-dir needs a directory");
+        Require(!options.Pregenerate || (options.Rate > 0 && (options.Events is not null || options.Duration is not null)),
+            "--pregenerate needs a paced, bounded run: --rate above 0 and --events or --duration");
     }
 
     private static TimeSpan? ParseDuration(double? seconds)

@@ -35,6 +35,11 @@ internal sealed class SimulatorPipeline
             var byDuration = (long)Math.Ceiling(duration.TotalSeconds * options.Rate);
             _eventLimit = _eventLimit is { } limit ? Math.Min(limit, byDuration) : byDuration;
         }
+
+        if (options.Pregenerate && _eventLimit is null)
+        {
+            throw new ArgumentException("Pregenerate needs a bounded run: Events, or Duration with a Rate above 0.", nameof(options));
+        }
     }
 
     /// <summary>Time since publication started.</summary>
@@ -51,10 +56,19 @@ internal sealed class SimulatorPipeline
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var generated = Channel.CreateBounded<List<PendingEvent>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var finalized = Channel.CreateBounded<List<PendingEvent>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var finalized = _options.Pregenerate
+            ? Channel.CreateUnbounded<List<PendingEvent>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true })
+            : Channel.CreateBounded<List<PendingEvent>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         _clock.Start();
         var generate = Task.Run(() => GenerateAsync(generated.Writer, cancellationToken), cancellationToken);
         var finalize = Task.Run(() => FinalizeAsync(generated.Reader, finalized.Writer, cancellationToken), cancellationToken);
+        if (_options.Pregenerate)
+        {
+            // The whole run waits, signed, in the channel; the pace (and the run's clock) starts with the first emission.
+            await Task.WhenAll(generate, finalize).ConfigureAwait(false);
+            _clock.Restart();
+        }
+
         await PublishAsync(finalized.Reader, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(generate, finalize).ConfigureAwait(false);
         EmissionTime = _clock.Elapsed;
