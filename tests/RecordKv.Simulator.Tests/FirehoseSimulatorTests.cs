@@ -65,7 +65,6 @@ public sealed class FirehoseSimulatorTests
             await Task.Delay(20, cancellationToken);
         }
 
-
         await simulator.Completion.WaitAsync(cancellationToken);
         // Nothing went out before the last event was signed.
         firstEmitted.GetProperty("signatures").GetInt64().ShouldBe(simulator.GetSummary().Signatures);
