@@ -73,7 +73,10 @@ public sealed class PartitionLeases : IAsyncDisposable
     /// <summary>The key of a member's heartbeat under a prefix.</summary>
     public static string MemberKey(string prefix, string memberId) => $"{prefix}.member.{KeyTokenEscaping.Escape(memberId)}";
 
-    /// <summary>Joins the group: runs a first round (so partitions may already be held on return) and keeps rounds going.</summary>
+    /// <summary>
+    /// Joins the group: runs a first round (so partitions may already be held on return; one that fails or hangs is
+    /// logged and left to the next round) and keeps rounds going.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_loop is not null)
@@ -81,7 +84,18 @@ public sealed class PartitionLeases : IAsyncDisposable
             throw new InvalidOperationException("Already started.");
         }
 
-        await RoundAsync(cancellationToken).ConfigureAwait(false);
+        // The first round is cut off and survives a failure like every later one: a key listing that never completed
+        // here kept a builder from ever reaching its loop (one heartbeat written, no partition taken, the membership
+        // expiring a TTL later) in the shutdown test on a loaded machine.
+        try
+        {
+            await CutOffRoundAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NatsException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.PartitionRoundFailed(_logger, _options.MemberId, e);
+        }
+
         _loop = Task.Run(LoopAsync, CancellationToken.None);
     }
 
@@ -175,13 +189,7 @@ public sealed class PartitionLeases : IAsyncDisposable
             try
             {
                 await Task.Delay(_options.Lease.RenewInterval, _time, _stop.Token).ConfigureAwait(false);
-
-                // A round that hangs (a request or key listing that never completes) must not stop the rounds for
-                // good: it is cut off and the next one starts from what is stored (leases written meanwhile are ours
-                // by holder id, and a renewal that did land shows as a lost lease, taken again later).
-                using var round = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                round.CancelAfter(RoundTimeout(_options.Lease));
-                await RoundAsync(round.Token).ConfigureAwait(false);
+                await CutOffRoundAsync(_stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -192,6 +200,16 @@ public sealed class PartitionLeases : IAsyncDisposable
                 Log.PartitionRoundFailed(_logger, _options.MemberId, e);
             }
         }
+    }
+
+    // A round that hangs (a request or key listing that never completes) must not stop the rounds for good: it is cut
+    // off and the next one starts from what is stored (leases written meanwhile are ours by holder id, and a renewal
+    // that did land shows as a lost lease, taken again later).
+    private async Task CutOffRoundAsync(CancellationToken cancellationToken)
+    {
+        using var round = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        round.CancelAfter(RoundTimeout(_options.Lease));
+        await RoundAsync(round.Token).ConfigureAwait(false);
     }
 
     /// <summary>How long one round may take before it is cut off: 8 renew intervals, at least 10 s.</summary>
