@@ -98,9 +98,10 @@ internal sealed class BackfillJobRunner
             }
         }
 
-        // Exact per-collection listings: the DID's partition is never scanned, whatever its size.
-        var listed = new List<string>(known.Count);
-        foreach (var collection in known)
+        // The stored records can only be in the collections the state names (every writer names a collection in the
+        // state before its first record there): a repository seen for the first time costs no listing at all.
+        var listed = new List<string>();
+        foreach (var collection in state?.Collections ?? [])
         {
             if (jobFilter.Includes(collection))
             {
@@ -109,6 +110,7 @@ internal sealed class BackfillJobRunner
         }
 
         var existing = listed.Count == 0 ? [] : await _store.ListRecordsAsync(did, listed, cancellationToken).ConfigureAwait(false);
+        state = await _store.AnnounceCollectionsAsync(did, state, known, cancellationToken).ConfigureAwait(false);
         var (written, deleted) = await _store.ReconcileAsync(
             did, repository, existing, collection => _builderFilter.Includes(collection) && jobFilter.Includes(collection), cancellationToken).ConfigureAwait(false);
 
@@ -135,8 +137,8 @@ internal sealed class BackfillJobRunner
         var next = (state ?? new RepoState()) with { Status = status };
         var removed = 0;
 
-        // Without a repo state the store holds nothing of the DID's (every writer writes the state last but the
-        // records of a crashed one, repaired when the account returns); with one, its collections say where to look.
+        // Without a repo state the store holds nothing of the DID's (every writer names a collection in the state
+        // before its first record there); with one, its collections say where to look.
         if (state is not null && (status == RepoStatuses.Deleted || _options.HideInactiveAccounts))
         {
             removed = await _resyncer.RemoveAllRecordsAsync(job.Did, state, cancellationToken).ConfigureAwait(false);

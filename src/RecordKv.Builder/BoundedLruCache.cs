@@ -138,6 +138,27 @@ internal sealed class BoundedLruCache<TKey, TValue>
         }
     }
 
+    /// <summary>Removes every entry whose key matches.</summary>
+    public void RemoveWhere(Func<TKey, bool> matches)
+    {
+        List<TKey> doomed = [];
+        lock (_sync)
+        {
+            foreach (var key in _index.Keys)
+            {
+                if (matches(key))
+                {
+                    doomed.Add(key);
+                }
+            }
+        }
+
+        foreach (var key in doomed)
+        {
+            Remove(key);
+        }
+    }
+
     /// <summary>Removes every entry.</summary>
     public void Clear()
     {

@@ -139,6 +139,36 @@ internal sealed class BuilderStore
         }
     }
 
+    /// <summary>
+    /// Makes the stored repo state name every collection in <paramref name="collections"/> before records are written
+    /// there, and returns the state to go on from. Listings (<see cref="ListRecordsAsync"/>) find a DID's records only
+    /// through its state's collections, so a writer that dies between its record writes and its final state must not
+    /// leave records no later listing sees: a resync would never delete them. Writes (one compare-and-set) only when a
+    /// collection is new to the state: a DID's first record there, or its first record at all (the state then holds
+    /// only the collections until the writer's final state follows).
+    /// </summary>
+    public async Task<RepoState?> AnnounceCollectionsAsync(string did, RepoState? state, IEnumerable<string> collections, CancellationToken cancellationToken)
+    {
+        var current = state?.Collections ?? [];
+        List<string>? grown = null;
+        foreach (var collection in collections)
+        {
+            if (!Contains(grown ?? current, collection))
+            {
+                (grown ??= [.. current]).Add(collection);
+            }
+        }
+
+        if (grown is null)
+        {
+            return state;
+        }
+
+        var announced = (state ?? new RepoState()) with { Collections = grown };
+        await PutRepoStateAsync(did, announced, cancellationToken).ConfigureAwait(false);
+        return announced;
+    }
+
     /// <summary>Starts a batch of record writes whose acknowledgements are awaited together.</summary>
     public RecordWriteBatch BeginWrites() => new();
 
@@ -249,8 +279,8 @@ internal sealed class BuilderStore
 
     /// <summary>
     /// Lists the records the store holds for a DID in the given collections, with their CIDs (the repo state's
-    /// collections are enough: every writer records a collection in the repo state with its first record there, and a
-    /// writer that crashed before its state gets the same event redelivered). Nothing is listed for no collections.
+    /// collections are enough: every writer names a collection in the repo state before its first record there, see
+    /// <see cref="AnnounceCollectionsAsync"/>). Nothing is listed for no collections.
     /// </summary>
     internal async Task<List<StoredRecordKey>> ListRecordsAsync(string did, IReadOnlyList<string> collections, CancellationToken cancellationToken)
     {

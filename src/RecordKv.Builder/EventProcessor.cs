@@ -77,6 +77,19 @@ internal sealed class EventProcessor
         return retry;
     }
 
+    /// <summary>
+    /// Starts work on a partition this builder now consumes. What it cached of the partition's DIDs (repo states,
+    /// DID documents) may be stale: another builder may have held the partition meanwhile. Both are read afresh.
+    /// </summary>
+    public void OpenPartition(int partition)
+    {
+        _store.OpenPartition(partition);
+        _identities.ForgetPartition(partition);
+    }
+
+    /// <summary>Ends work on a partition: its repo states are no longer cached (another builder may own them next).</summary>
+    public void ClosePartition(int partition) => _store.ClosePartition(partition);
+
     /// <summary>Resyncs a DID left desynchronized by an earlier failure, if it still is; returns whether it still is.</summary>
     public async Task<bool> RetryResyncAsync(string did, CancellationToken cancellationToken)
     {
@@ -179,10 +192,18 @@ internal sealed class EventProcessor
                 return false;
         }
 
+        var visible = EventDecisions.AreRecordsVisible(state, _options.HideInactiveAccounts);
+        if (visible && WritesNewCollection(state, result.Writes))
+        {
+            // The state names a collection before its first record there (BuilderStore.AnnounceCollectionsAsync),
+            // after the DID's held state, whose revision it follows.
+            await FlushThen(pending, cancellationToken).ConfigureAwait(false);
+            state = await _store.AnnounceCollectionsAsync(did, state, CollectionsWritten(result.Writes), cancellationToken).ConfigureAwait(false);
+        }
+
         var writes = pending?.Writes ?? _store.BeginWrites();
         var written = 0;
-        var collections = state?.Collections ?? [];
-        if (EventDecisions.AreRecordsVisible(state, _options.HideInactiveAccounts))
+        if (visible)
         {
             foreach (var write in result.Writes)
             {
@@ -199,7 +220,6 @@ internal sealed class EventProcessor
                 else
                 {
                     await _store.PutRecordAsync(writes, key, write.Cid!.Value, commit.Rev, write.Record, cancellationToken).ConfigureAwait(false);
-                    collections = WithCollection(collections, write.Collection);
                 }
 
                 written++;
@@ -213,7 +233,6 @@ internal sealed class EventProcessor
             Commit = commit.Commit.ToString(),
             SyncState = RepoSyncStates.Synchronized,
             Pds = identity.Document.PdsEndpoint?.ToString() ?? state?.Pds,
-            Collections = collections,
         };
         if (pending is not null)
         {
@@ -435,20 +454,30 @@ internal sealed class EventProcessor
         Log.EventRejected(_logger, eventType, did, seq, reason, message);
     }
 
-    private static IReadOnlyList<string> WithCollection(IReadOnlyList<string> collections, string collection)
+    // Whether the commit creates or updates a record in an included collection its state does not name yet.
+    private bool WritesNewCollection(RepoState? state, IReadOnlyList<RecordWrite> writes)
     {
-        foreach (var existing in collections)
+        foreach (var write in writes)
         {
-            if (existing == collection)
+            if (write.Action != RepoAction.Delete && _filter.Includes(write.Collection) && !(state?.Collections.Contains(write.Collection) ?? false))
             {
-                return collections;
+                return true;
             }
         }
 
-        var extended = new List<string>(collections.Count + 1);
-        extended.AddRange(collections);
-        extended.Add(collection);
-        return extended;
+        return false;
+    }
+
+    // The included collections the commit creates or updates records in.
+    private IEnumerable<string> CollectionsWritten(IReadOnlyList<RecordWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            if (write.Action != RepoAction.Delete && _filter.Includes(write.Collection))
+            {
+                yield return write.Collection;
+            }
+        }
     }
 
     private readonly record struct VerifiedEvent(CommitVerificationResult Result, ResolvedIdentity Identity, bool SignedBySupersededKey);

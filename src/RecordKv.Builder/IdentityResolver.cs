@@ -121,6 +121,13 @@ internal sealed class IdentityResolver
         return fresh with { RefetchedForSignatureFailureAt = now };
     }
 
+    /// <summary>
+    /// Forgets the cached documents of a partition's DIDs: called when this builder starts consuming the partition,
+    /// because another builder may have held it meanwhile and applied <c>#identity</c> events (key rotations) this
+    /// cache never saw. The next resolution reads the shared identity bucket, which that builder kept current.
+    /// </summary>
+    public void ForgetPartition(int partition) => _cache.RemoveWhere(did => _store.Partitioner.PartitionOf(did) == partition);
+
     /// <summary>Forgets the cached document (and former keys) so the next resolution fetches it.</summary>
     public void Invalidate(string did) => _cache.Remove(did);
 

@@ -71,8 +71,8 @@ internal sealed class PartitionWorker
             {
                 try
                 {
-                    // A fresh cache each time: after a failure (a repo state another builder changed, say) the states are read again.
-                    _store.OpenPartition(_partition);
+                    // Fresh caches each time: after a failure (a repo state another builder changed, say) the states are read again.
+                    _processor.OpenPartition(_partition);
                     await ConsumeAsync(stopping, abort).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested || abort.IsCancellationRequested)
@@ -104,7 +104,7 @@ internal sealed class PartitionWorker
         finally
         {
             // Another builder may own these DIDs from now on: their cached states must not outlive the lease.
-            _store.ClosePartition(_partition);
+            _processor.ClosePartition(_partition);
             Log.PartitionStopped(_logger, _partition);
         }
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using RecordKv.Atproto.Repo;
 
 namespace RecordKv.Builder;
 
@@ -37,25 +36,27 @@ internal sealed class RepoResyncer
         try
         {
             var visible = state.IsActive || !_options.HideInactiveAccounts;
-            var (written, deleted, repository, pds) = await ResyncCoreAsync(did, state, visible, fallbackPds, cancellationToken).ConfigureAwait(false);
-            // A hidden account keeps no records, so later listings of it cost nothing until it is visible again.
-            var collections = new List<string>(visible ? state.Collections : []);
-            foreach (var collection in visible ? repository.GetCollections() : [])
+            var (fetched, pds) = await _fetcher.FetchAsync(did, fallbackPds, cancellationToken).ConfigureAwait(false);
+            var repository = fetched
+                ?? throw new ResyncException($"{did}: {pds} does not serve the repository (not found or inactive)", repositoryUnavailable: true);
+            // The stored records can only be in the collections the state names (every writer names a collection in
+            // the state before its first record there): a repository seen for the first time costs no listing at all.
+            var existing = await _store.ListRecordsAsync(did, state.Collections, cancellationToken).ConfigureAwait(false);
+            if (visible)
             {
-                if (!collections.Contains(collection))
-                {
-                    collections.Add(collection);
-                }
+                state = (await _store.AnnounceCollectionsAsync(did, state, repository.GetCollections(), cancellationToken).ConfigureAwait(false))!;
             }
 
+            var (written, deleted) = await _store.ReconcileAsync(did, repository, existing, visible ? _filter.Includes : static _ => false, cancellationToken).ConfigureAwait(false);
             var next = state with
             {
                 Rev = repository.Rev,
                 Data = repository.DataCid.ToString(),
                 Commit = repository.CommitCid.ToString(),
                 SyncState = RepoSyncStates.Synchronized,
-                Pds = pds,
-                Collections = collections,
+                Pds = pds.ToString(),
+                // A hidden account keeps no records, so later listings of it cost nothing until it is visible again.
+                Collections = visible ? state.Collections : [],
             };
             await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
             _metrics.ResyncDone(written + deleted);
@@ -73,18 +74,6 @@ internal sealed class RepoResyncer
 
             return false;
         }
-    }
-
-    private async Task<(int Written, int Deleted, Repository Repository, string Pds)> ResyncCoreAsync(string did, RepoState state, bool visible, Uri? fallbackPds, CancellationToken cancellationToken)
-    {
-        var (fetched, pds) = await _fetcher.FetchAsync(did, fallbackPds, cancellationToken).ConfigureAwait(false);
-        var repository = fetched
-            ?? throw new ResyncException($"{did}: {pds} does not serve the repository (not found or inactive)", repositoryUnavailable: true);
-        // The stored records can only be in the collections the state names (every writer adds a collection to the
-        // state with its first record there): a repository seen for the first time costs no listing at all.
-        var existing = await _store.ListRecordsAsync(did, state.Collections, cancellationToken).ConfigureAwait(false);
-        var (written, deleted) = await _store.ReconcileAsync(did, repository, existing, visible ? _filter.Includes : static _ => false, cancellationToken).ConfigureAwait(false);
-        return (written, deleted, repository, pds.ToString());
     }
 
     /// <summary>Deletes every record the store holds for a DID (account deleted or hidden); returns how many.</summary>

@@ -123,6 +123,41 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
             repository.Records.Select(record => (record.Collection, record.RecordKey, (string?)record.Cid.ToString())).OrderBy(entry => entry, Comparer<(string, string, string?)>.Default));
     }
 
+    [Fact]
+    public async Task AnnounceCollectionsAsync_NoStateYet_TheStoredStateNamesTheCollectionsBeforeAnyRecordIsWritten()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        var (writer, afterCrash) = await OpenTwoBuildersAsync(connection, token);
+
+        var announced = await writer.AnnounceCollectionsAsync(Did, null, ["app.bsky.feed.post", "app.bsky.feed.like", "app.bsky.feed.post"], token);
+
+        // A writer that dies now, between its record writes and its final state, leaves a state a listing starts from.
+        var stored = await afterCrash.GetRepoStateAsync(Did, token);
+        stored!.Collections.ShouldBe(["app.bsky.feed.post", "app.bsky.feed.like"]);
+        stored.Rev.ShouldBeNull("no commit is applied yet");
+        announced!.Revision.ShouldBe(stored.Revision, "the writer's final state follows the announcement by compare-and-set");
+    }
+
+    [Fact]
+    public async Task AnnounceCollectionsAsync_CollectionsAlreadyNamed_WritesNothing()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        var (store, _) = await OpenTwoBuildersAsync(connection, token);
+        await store.PutRepoStateAsync(Did, new RepoState { Rev = "3kaaaaaaaaa2a", Collections = ["app.bsky.feed.post"] }, token);
+        var state = await store.GetRepoStateAsync(Did, token);
+
+        var same = await store.AnnounceCollectionsAsync(Did, state, ["app.bsky.feed.post"], token);
+        var grown = await store.AnnounceCollectionsAsync(Did, same, ["app.bsky.feed.post", "app.bsky.graph.follow"], token);
+
+        same.ShouldBeSameAs(state);
+        grown!.Revision.ShouldBeGreaterThan(state!.Revision);
+        (await store.Repos.GetEntryAsync(RecordStoreKeys.RepoKeyFor(Did), token))!.Revision.ShouldBe(grown.Revision, "one write, for the new collection");
+        grown.Collections.ShouldBe(["app.bsky.feed.post", "app.bsky.graph.follow"]);
+        grown.Rev.ShouldBe("3kaaaaaaaaa2a");
+    }
+
     // Another DID in the same partition as the given one.
     private static string NeighbourOf(BuilderStore store, string did)
     {
