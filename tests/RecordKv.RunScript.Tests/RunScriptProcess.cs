@@ -46,11 +46,16 @@ internal sealed class RunScriptProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>setsid bash run.sh --sim …</c> with no RECORDKV_* variables from this environment.</summary>
+    /// <summary>
+    /// Starts <c>setsid bash run.sh --sim …</c> with no RECORDKV_* variables from this environment, and SIGINT at its
+    /// default: a test run started in the background of a non-interactive shell (<c>./test.sh &amp;</c>) inherits it
+    /// ignored, and a shell that starts with SIGINT ignored cannot trap it, so Ctrl-C would never reach run.sh's trap.
+    /// </summary>
     public static RunScriptProcess Start(RunScriptSetup setup)
     {
-        var start = new ProcessStartInfo("setsid")
+        var start = new ProcessStartInfo("env")
         {
+            ArgumentList = { "--default-signal=INT", "setsid" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
