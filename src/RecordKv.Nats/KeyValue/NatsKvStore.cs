@@ -106,40 +106,78 @@ public sealed class NatsKvStore
     public Task<ulong> PurgeAsync(string key, ulong? expectedRevision = null, CancellationToken cancellationToken = default) =>
         WriteMarkerAsync(key, "PURGE", expectedRevision, cancellationToken);
 
-    /// <summary>Lists the keys that have a value (not deleted or purged), optionally matching a filter with <c>*</c> and <c>&gt;</c>.</summary>
+    /// <summary>
+    /// Lists the keys that have a value (not deleted or purged), optionally matching a filter with <c>*</c> and
+    /// <c>&gt;</c>: every key that has one from the start of the listing to its end, once, and perhaps keys written or
+    /// deleted meanwhile.
+    /// </summary>
+    /// <remarks>
+    /// A consumer delivers the last message of each key, then follows the writes that come after. It stops when it has
+    /// caught up (nothing pending) or at the first message written after the listing began: keys rewritten without
+    /// pause can keep it from ever catching up (a lease group's heartbeats did, and the group's round never ended).
+    /// Under such writes neither end is exact: a key rewritten before its message was delivered has only a newer
+    /// message by then, and nats-server 2.9 can report nothing pending while such a newer message is still to come.
+    /// So when the stream changed during the listing, the keys not delivered are found by one subject listing and a
+    /// get each.
+    /// </remarks>
     public async IAsyncEnumerable<string> GetKeysAsync(string filter = ">", [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ValidateFilter(filter);
+        var lastBefore = await LastSequenceAsync(cancellationToken).ConfigureAwait(false);
         var consumer = _jetStream.CreateOrderedConsumer(Stream, new NatsOrderedConsumerOptions
         {
             FilterSubject = _keyPrefix + filter,
             DeliverPolicy = ConsumerDeliverPolicy.LastPerSubject,
             HeadersOnly = true,
         });
+        var delivered = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var msg in consumer.ConsumeCoreAsync(yieldCreated: true, cancellationToken).ConfigureAwait(false))
         {
             if (msg is null)
             {
                 if (consumer.CurrentInfo?.NumPending == 0)
                 {
-                    yield break;
+                    break;
                 }
 
                 continue;
             }
 
+            if (msg.Metadata.StreamSequence > lastBefore)
+            {
+                break;
+            }
+
             var entry = ToEntry(msg);
-            if (entry.Operation == NatsKvOperation.Put)
+            if (delivered.Add(entry.Key) && entry.Operation == NatsKvOperation.Put)
             {
                 yield return entry.Key;
             }
 
             if (entry.Delta == 0)
             {
-                yield break;
+                break;
+            }
+        }
+
+        if (await LastSequenceAsync(cancellationToken).ConfigureAwait(false) == lastBefore)
+        {
+            yield break;
+        }
+
+        var subjects = await _jetStream.GetStreamSubjectsAsync(Stream, _keyPrefix + filter, cancellationToken).ConfigureAwait(false);
+        foreach (var subject in subjects.Keys)
+        {
+            var key = subject[_keyPrefix.Length..];
+            if (!delivered.Contains(key) && await GetAsync(key, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                yield return key;
             }
         }
     }
+
+    private async Task<ulong> LastSequenceAsync(CancellationToken cancellationToken) =>
+        (await _jetStream.GetStreamInfoAsync(Stream, cancellationToken).ConfigureAwait(false)).State.LastSeq;
 
     /// <summary>
     /// Returns the current entry (value and headers) of every key matching <paramref name="filter"/> that has a value.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using RecordKv.Nats.JetStream;
 using RecordKv.Nats.KeyValue;
 using RecordKv.Nats.Tests.JetStream;
@@ -148,6 +149,55 @@ public sealed class NatsKvStoreTests(NatsServerFixture fixture)
 
         all.Order(StringComparer.Ordinal).ShouldBe(["1.app.bsky.feed.like.did/3Aplc/3Aa.r1", "1.app.bsky.feed.post.did/3Aplc/3Aa.r2", "2.app.bsky.feed.like.did/3Aplc/3Ab.r3"]);
         likes.Order(StringComparer.Ordinal).ShouldBe(["1.app.bsky.feed.like.did/3Aplc/3Aa.r1", "2.app.bsky.feed.like.did/3Aplc/3Ab.r3"]);
+    }
+
+    [Fact]
+    public async Task GetKeysAsync_KeysRewrittenWithoutPause_EveryListingEndsWithEveryLiveKey()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        var (connection, _, store) = await OpenAsync(token, c => c with { History = 1 });
+        await using var _ = connection;
+        var quiet = Enumerable.Range(0, 20).Select(i => $"member.quiet{i}").ToList();
+        foreach (var key in quiet)
+        {
+            await store.PutAsync(key, Utf8("v"), cancellationToken: token);
+        }
+
+        await store.PutAsync("member.left", Utf8("v"), cancellationToken: token);
+        await store.DeleteAsync("member.left", cancellationToken: token);
+        string[] busy = ["member.busy0", "member.busy1", "member.busy2"];
+        foreach (var key in busy)
+        {
+            await store.PutAsync(key, Utf8("0"), cancellationToken: token);
+        }
+
+        // Heartbeats without pause, as a lease group on a busy server writes them: a listing that waits until it has
+        // caught up with them may never end.
+        using var stopWriting = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var writers = busy.Select(key => Task.Run(async () =>
+        {
+            for (var beat = 1; !stopWriting.IsCancellationRequested; beat++)
+            {
+                await store.PutAsync(key, Utf8(beat.ToString(CultureInfo.InvariantCulture)), cancellationToken: CancellationToken.None);
+            }
+        })).ToArray();
+
+        string[] expected = [.. busy, .. quiet];
+        for (var listing = 0; listing < 100; listing++)
+        {
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(token);
+            bound.CancelAfter(TimeSpan.FromSeconds(10));
+            var keys = new List<string>();
+            await foreach (var key in store.GetKeysAsync("member.*", bound.Token))
+            {
+                keys.Add(key);
+            }
+
+            keys.Order(StringComparer.Ordinal).ShouldBe(expected.Order(StringComparer.Ordinal), $"listing {listing}");
+        }
+
+        await stopWriting.CancelAsync();
+        await Task.WhenAll(writers);
     }
 
     [Fact]
