@@ -176,6 +176,13 @@ if warm:
     print(f"sustained (after the first third): {frames:,} frames in {seconds:.2f} s = {frames / seconds:,.0f} frames/s, about {commits * frames / events / seconds:,.0f} commits/s; "
           f"CPU-µs per frame: builder {(cpu(builder) - builder_cpu) * 1e6 / frames:,.0f}, nats-server {(cpu(nats) - nats_cpu) * 1e6 / frames:,.0f}")
 PY
+# Repo-state writes (the bucket keeps one revision per key, so its stream's last sequence counts the writes): a lane
+# writes a DID's state once per batch, plus once before the DID's first record in a collection.
+echo "repo-state writes: $(jsz | python3 -c '
+import json, sys
+for a in json.load(sys.stdin).get("account_details", []):
+    for s in a.get("stream_detail", []):
+        if s["name"] == "KV_full_repo": print(format(s["state"]["last_seq"], ","), "for", format(int(sys.argv[1]), ","), "commits"); sys.exit()' "$commits")"
 echo "| case | process | CPU (user+sys) | peak RSS |"
 echo "| --- | --- | ---: | ---: |"
 report "full speed" "nats-server=$nats_pid" "sim=$sim_pid" "ingester=$ing_pid" "builder=$bld_pid"

@@ -89,27 +89,10 @@ internal sealed class BackfillJobRunner
         }
 
         var jobFilter = new CollectionFilter(job.Collections);
-        var known = new List<string>(state?.Collections ?? []);
-        foreach (var collection in repository.GetCollections())
-        {
-            if (!known.Contains(collection))
-            {
-                known.Add(collection);
-            }
-        }
-
-        // The stored records can only be in the collections the state names (every writer names a collection in the
-        // state before its first record there): a repository seen for the first time costs no listing at all.
-        var listed = new List<string>();
-        foreach (var collection in state?.Collections ?? [])
-        {
-            if (jobFilter.Includes(collection))
-            {
-                listed.Add(collection);
-            }
-        }
-
-        var existing = listed.Count == 0 ? [] : await _store.ListRecordsAsync(did, listed, cancellationToken).ConfigureAwait(false);
+        // The state's collections cover every stored record (BuilderStore.AnnounceCollectionsAsync): a repository
+        // seen for the first time costs no listing at all.
+        var existing = await _store.ListRecordsAsync(did, state?.Collections ?? [], jobFilter.Includes, cancellationToken).ConfigureAwait(false);
+        var known = (state ?? new RepoState()).CollectionsWith(repository.GetCollections());
         state = await _store.AnnounceCollectionsAsync(did, state, known, cancellationToken).ConfigureAwait(false);
         var (written, deleted) = await _store.ReconcileAsync(
             did, repository, existing, collection => _builderFilter.Includes(collection) && jobFilter.Includes(collection), cancellationToken).ConfigureAwait(false);
@@ -137,7 +120,7 @@ internal sealed class BackfillJobRunner
         var next = (state ?? new RepoState()) with { Status = status };
         var removed = 0;
 
-        // Without a repo state the store holds nothing of the DID's (every writer names a collection in the state
+        // Without a repo state the store holds nothing of the DID's (every writer makes the state cover a collection
         // before its first record there); with one, its collections say where to look.
         if (state is not null && (status == RepoStatuses.Deleted || _options.HideInactiveAccounts))
         {

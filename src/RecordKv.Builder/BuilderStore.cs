@@ -140,21 +140,24 @@ internal sealed class BuilderStore
     }
 
     /// <summary>
-    /// Makes the stored repo state name every collection in <paramref name="collections"/> before records are written
-    /// there, and returns the state to go on from. Listings (<see cref="ListRecordsAsync"/>) find a DID's records only
-    /// through its state's collections, so a writer that dies between its record writes and its final state must not
-    /// leave records no later listing sees: a resync would never delete them. Writes (one compare-and-set) only when a
-    /// collection is new to the state: a DID's first record there, or its first record at all (the state then holds
-    /// only the collections until the writer's final state follows).
+    /// Makes the stored repo state cover every collection in <paramref name="collections"/> before records are written
+    /// there, and returns the state to go on from. A listing (<see cref="ListRecordsAsync"/>) walks the DID's keys in
+    /// every collection with as many segments as one the state names, so a writer that dies between its record writes
+    /// and its final state must not leave records in a collection of another length: no later listing would see them,
+    /// and a resync would never delete them. Writes (one compare-and-set, naming the collection) only for a DID's first
+    /// record of all (the state then holds only its collections until the writer's final state follows) or its first
+    /// in a collection of a new length (most collections have 4 segments: app.bsky.feed.post, ...).
     /// </summary>
     public async Task<RepoState?> AnnounceCollectionsAsync(string did, RepoState? state, IEnumerable<string> collections, CancellationToken cancellationToken)
     {
         var current = state?.Collections ?? [];
+        var covered = SegmentCounts(current);
         List<string>? grown = null;
         foreach (var collection in collections)
         {
-            if (!Contains(grown ?? current, collection))
+            if ((covered & SegmentBit(collection)) == 0)
             {
+                covered |= SegmentBit(collection);
                 (grown ??= [.. current]).Add(collection);
             }
         }
@@ -167,6 +170,21 @@ internal sealed class BuilderStore
         var announced = (state ?? new RepoState()) with { Collections = grown };
         await PutRepoStateAsync(did, announced, cancellationToken).ConfigureAwait(false);
         return announced;
+    }
+
+    /// <summary>Whether <see cref="AnnounceCollectionsAsync"/> has nothing to write for these collections.</summary>
+    public static bool Covers(RepoState? state, IEnumerable<string> collections)
+    {
+        var covered = SegmentCounts(state?.Collections ?? []);
+        foreach (var collection in collections)
+        {
+            if ((covered & SegmentBit(collection)) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Starts a batch of record writes whose acknowledgements are awaited together.</summary>
@@ -278,43 +296,34 @@ internal sealed class BuilderStore
         Records.DeleteAsync(RecordKey(did, collection, recordKey), cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Lists the records the store holds for a DID in the given collections, with their CIDs (the repo state's
-    /// collections are enough: every writer names a collection in the repo state before its first record there, see
-    /// <see cref="AnnounceCollectionsAsync"/>). Nothing is listed for no collections.
+    /// Lists the records the store holds for a DID, with their CIDs: every record in a collection with as many segments
+    /// as one of <paramref name="collections"/> (the repo state's cover every record, see
+    /// <see cref="AnnounceCollectionsAsync"/>), or only those of the collections <paramref name="only"/> includes.
+    /// Nothing is listed for no collections.
     /// </summary>
-    internal async Task<List<StoredRecordKey>> ListRecordsAsync(string did, IReadOnlyList<string> collections, CancellationToken cancellationToken)
+    internal async Task<List<StoredRecordKey>> ListRecordsAsync(string did, IReadOnlyList<string> collections, Func<string, bool>? only, CancellationToken cancellationToken)
     {
         var found = new List<StoredRecordKey>();
-        if (collections.Count == 0)
-        {
-            return found;
-        }
 
-        // One listing per collection length in tokens, not per collection: `p.*.*.*.*.did.*` selects the DID's records
-        // in every four-token collection (most of them: app.bsky.feed.post, ...) in one pass, and keys of collections
-        // not asked for are dropped here. nats-server 2.9 answers a wildcard listing by walking every subject of the
-        // stream, however few match: GetEntriesAsync walks them once, where a listing consumer walks them about three
-        // times (docs/pipeline.md, "Listing a repository's records").
+        // One listing per collection length in segments, not per collection: `p.*.*.*.*.did.*` selects the DID's records
+        // in every four-segment collection (most of them: app.bsky.feed.post, ...) in one pass. nats-server 2.9 answers a
+        // wildcard listing by walking every subject of the stream, however few match: GetEntriesAsync walks them once,
+        // where a listing consumer walks them about three times (docs/pipeline.md, "Listing a repository's records").
         var partition = Partitioner.PartitionOf(did);
         var escapedDid = KeyTokenEscaping.Escape(did);
-        var tokenCounts = 0UL;
-        foreach (var collection in collections)
+        var segmentCounts = SegmentCounts(collections);
+        for (var segments = 1; segments < 64; segments++)
         {
-            tokenCounts |= 1UL << Math.Min(63, TokenCount(collection));
-        }
-
-        for (var tokens = 1; tokens < 64; tokens++)
-        {
-            if ((tokenCounts & (1UL << tokens)) == 0)
+            if ((segmentCounts & (1UL << segments)) == 0)
             {
                 continue;
             }
 
-            var filter = string.Create(CultureInfo.InvariantCulture, $"{partition}.{string.Join('.', Enumerable.Repeat("*", tokens))}.{escapedDid}.*");
+            var filter = string.Create(CultureInfo.InvariantCulture, $"{partition}.{string.Join('.', Enumerable.Repeat("*", segments))}.{escapedDid}.*");
             foreach (var entry in await Records.GetEntriesAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 var id = RecordStoreKeys.ParseKey(entry.Key, out _);
-                if (Contains(collections, id.Collection))
+                if (only is null || only(id.Collection))
                 {
                     found.Add(new StoredRecordKey(entry.Key, id, entry.Headers?.GetLastValue(AtprotoHeaders.Cid)));
                 }
@@ -324,30 +333,17 @@ internal sealed class BuilderStore
         return found;
     }
 
-    private static int TokenCount(string collection)
+    // The segment counts of the collections, one bit each (bit n: n segments; 63 and more share the last bit).
+    private static ulong SegmentCounts(IEnumerable<string> collections)
     {
-        var tokens = 1;
-        foreach (var c in collection)
+        var counts = 0UL;
+        foreach (var collection in collections)
         {
-            if (c == '.')
-            {
-                tokens++;
-            }
+            counts |= SegmentBit(collection);
         }
 
-        return tokens;
+        return counts;
     }
 
-    private static bool Contains(IReadOnlyList<string> collections, string collection)
-    {
-        foreach (var candidate in collections)
-        {
-            if (string.Equals(candidate, collection, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static ulong SegmentBit(string collection) => 1UL << Math.Min(63, collection.AsSpan().Count('.') + 1);
 }

@@ -193,12 +193,22 @@ internal sealed class EventProcessor
         }
 
         var visible = EventDecisions.AreRecordsVisible(state, _options.HideInactiveAccounts);
+        var collections = state?.Collections ?? [];
         if (visible && WritesNewCollection(state, result.Writes))
         {
-            // The state names a collection before its first record there (BuilderStore.AnnounceCollectionsAsync),
-            // after the DID's held state, whose revision it follows.
-            await FlushThen(pending, cancellationToken).ConfigureAwait(false);
-            state = await _store.AnnounceCollectionsAsync(did, state, CollectionsWritten(result.Writes), cancellationToken).ConfigureAwait(false);
+            if (!BuilderStore.Covers(state, CollectionsWritten(result.Writes)))
+            {
+                // The state covers a collection before its first record there (BuilderStore.AnnounceCollectionsAsync).
+                // A state of the DID the lane holds back is written first: the announcement follows its revision.
+                if (pending is not null && pending.TryGetTrack(did, out _))
+                {
+                    await pending.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                state = await _store.AnnounceCollectionsAsync(did, state, CollectionsWritten(result.Writes), cancellationToken).ConfigureAwait(false);
+            }
+
+            collections = (state ?? new RepoState()).CollectionsWith(CollectionsWritten(result.Writes));
         }
 
         var writes = pending?.Writes ?? _store.BeginWrites();
@@ -233,6 +243,7 @@ internal sealed class EventProcessor
             Commit = commit.Commit.ToString(),
             SyncState = RepoSyncStates.Synchronized,
             Pds = identity.Document.PdsEndpoint?.ToString() ?? state?.Pds,
+            Collections = collections,
         };
         if (pending is not null)
         {

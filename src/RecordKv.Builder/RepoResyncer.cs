@@ -39,9 +39,9 @@ internal sealed class RepoResyncer
             var (fetched, pds) = await _fetcher.FetchAsync(did, fallbackPds, cancellationToken).ConfigureAwait(false);
             var repository = fetched
                 ?? throw new ResyncException($"{did}: {pds} does not serve the repository (not found or inactive)", repositoryUnavailable: true);
-            // The stored records can only be in the collections the state names (every writer names a collection in
-            // the state before its first record there): a repository seen for the first time costs no listing at all.
-            var existing = await _store.ListRecordsAsync(did, state.Collections, cancellationToken).ConfigureAwait(false);
+            // The state's collections cover every stored record (BuilderStore.AnnounceCollectionsAsync): a repository
+            // seen for the first time costs no listing at all.
+            var existing = await _store.ListRecordsAsync(did, state.Collections, only: null, cancellationToken).ConfigureAwait(false);
             if (visible)
             {
                 state = (await _store.AnnounceCollectionsAsync(did, state, repository.GetCollections(), cancellationToken).ConfigureAwait(false))!;
@@ -56,7 +56,7 @@ internal sealed class RepoResyncer
                 SyncState = RepoSyncStates.Synchronized,
                 Pds = pds.ToString(),
                 // A hidden account keeps no records, so later listings of it cost nothing until it is visible again.
-                Collections = visible ? state.Collections : [],
+                Collections = visible ? state.CollectionsWith(repository.GetCollections()) : [],
             };
             await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
             _metrics.ResyncDone(written + deleted);
@@ -80,7 +80,7 @@ internal sealed class RepoResyncer
     public async Task<int> RemoveAllRecordsAsync(string did, RepoState? state, CancellationToken cancellationToken)
     {
         // Without a repo state the store holds nothing of the DID's (see BuilderStore.ListRecordsAsync).
-        var existing = await _store.ListRecordsAsync(did, state?.Collections ?? [], cancellationToken).ConfigureAwait(false);
+        var existing = await _store.ListRecordsAsync(did, state?.Collections ?? [], only: null, cancellationToken).ConfigureAwait(false);
         var writes = _store.BeginWrites();
         foreach (var record in existing)
         {

@@ -29,7 +29,11 @@ public sealed record RepoState
     [JsonPropertyName("pds")]
     public string? Pds { get; init; }
 
-    /// <summary>Collections the repository has (or had) records in: a superset, used to list its keys.</summary>
+    /// <summary>
+    /// Collections the repository has (or had) records in, used to list its keys: every one once a writer's final state
+    /// is written; while a writer is between its records and its final state, at least one of each length in segments
+    /// (see <see cref="BuilderStore.AnnounceCollectionsAsync"/>).
+    /// </summary>
     [JsonPropertyName("collections")]
     public IReadOnlyList<string> Collections { get; init; } = [];
 
@@ -49,6 +53,21 @@ public sealed record RepoState
     /// </summary>
     [JsonIgnore]
     internal ulong Revision { get; set; }
+
+    /// <summary>The state's collections followed by those of <paramref name="more"/> it lacks (the same list when none).</summary>
+    public IReadOnlyList<string> CollectionsWith(IEnumerable<string> more)
+    {
+        List<string>? grown = null;
+        foreach (var collection in more)
+        {
+            if (!(grown ?? Collections).Contains(collection))
+            {
+                (grown ??= [.. Collections]).Add(collection);
+            }
+        }
+
+        return grown ?? Collections;
+    }
 
     /// <summary>Whether the account's records are visible.</summary>
     [JsonIgnore]

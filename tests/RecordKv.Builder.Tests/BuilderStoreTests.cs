@@ -67,7 +67,7 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
     }
 
     [Fact]
-    public async Task ListRecordsAsync_OtherDidsAndDeletedRecordsInThePartition_ListsOnlyTheDidsLiveRecordsInTheNamedCollections()
+    public async Task ListRecordsAsync_OtherDidsAndDeletedRecordsInThePartition_ListsOnlyTheDidsLiveRecordsInCollectionsOfTheNamedLengths()
     {
         var token = NatsServerFixture.TestTimeout();
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
@@ -82,15 +82,19 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         await store.DeleteRecordAsync(Did, "app.bsky.feed.post", "3kgone", token);
         await store.PutRecordAsync(neighbour, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
 
-        var listed = await store.ListRecordsAsync(Did, ["app.bsky.feed.post", "com.example.three.tokens.more"], token);
+        var listed = await store.ListRecordsAsync(Did, ["app.bsky.feed.post", "com.example.three.tokens.more"], only: null, token);
+        var onlyPosts = await store.ListRecordsAsync(Did, ["app.bsky.feed.post"], only: collection => collection == "app.bsky.feed.post", token);
 
         listed.ShouldAllBe(entry => entry.Cid == cid.ToString(), "each listed record carries its CID, so a resync can skip unchanged ones");
+        // A like is a four-segment collection like a post: one a writer killed before naming it in the state is found.
         listed.Select(entry => entry.Id).OrderBy(id => id.Collection, StringComparer.Ordinal).ShouldBe(
         [
+            new RecordId(Did, "app.bsky.feed.like", "3klike"),
             new RecordId(Did, "app.bsky.feed.post", "3kpost"),
             new RecordId(Did, "com.example.three.tokens.more", "self"),
         ]);
-        (await store.ListRecordsAsync(Did, [], token)).ShouldBeEmpty("no collection named, nothing listed: the partition is never scanned");
+        onlyPosts.Select(entry => entry.Id).ShouldBe([new RecordId(Did, "app.bsky.feed.post", "3kpost")]);
+        (await store.ListRecordsAsync(Did, [], only: null, token)).ShouldBeEmpty("no collection named, nothing listed: the partition is never scanned");
     }
 
     [Fact]
@@ -112,35 +116,36 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         var unchangedRevision = (await store.Records.GetEntryAsync(unchangedKey, token))!.Revision;
         string[] collections = [unchanged.Collection, changed.Collection, "app.bsky.feed.like"];
 
-        var existing = await store.ListRecordsAsync(did, collections, token);
+        var existing = await store.ListRecordsAsync(did, collections, only: null, token);
         var (written, deleted) = await store.ReconcileAsync(did, repository, existing, static _ => true, token);
 
         written.ShouldBe(repository.Records.Count - 1, "every record but the one stored with its CID");
         deleted.ShouldBe(1);
         (await store.Records.GetEntryAsync(unchangedKey, token))!.Revision.ShouldBe(unchangedRevision, "an unchanged record is not written again");
-        var after = await store.ListRecordsAsync(did, [.. repository.GetCollections(), "app.bsky.feed.like"], token);
+        var after = await store.ListRecordsAsync(did, [.. repository.GetCollections(), "app.bsky.feed.like"], only: null, token);
         after.Select(entry => (entry.Id.Collection, entry.Id.RecordKey, entry.Cid)).OrderBy(entry => entry, Comparer<(string, string, string?)>.Default).ShouldBe(
             repository.Records.Select(record => (record.Collection, record.RecordKey, (string?)record.Cid.ToString())).OrderBy(entry => entry, Comparer<(string, string, string?)>.Default));
     }
 
     [Fact]
-    public async Task AnnounceCollectionsAsync_NoStateYet_TheStoredStateNamesTheCollectionsBeforeAnyRecordIsWritten()
+    public async Task AnnounceCollectionsAsync_NoStateYet_TheStoredStateCoversTheCollectionsBeforeAnyRecordIsWritten()
     {
         var token = NatsServerFixture.TestTimeout();
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
         var (writer, afterCrash) = await OpenTwoBuildersAsync(connection, token);
 
-        var announced = await writer.AnnounceCollectionsAsync(Did, null, ["app.bsky.feed.post", "app.bsky.feed.like", "app.bsky.feed.post"], token);
+        var announced = await writer.AnnounceCollectionsAsync(Did, null, ["app.bsky.feed.post", "app.bsky.feed.like", "xyz.statusphere.status"], token);
 
-        // A writer that dies now, between its record writes and its final state, leaves a state a listing starts from.
+        // A writer that dies now, between its record writes and its final state, leaves a state a listing starts from:
+        // one collection of each length.
         var stored = await afterCrash.GetRepoStateAsync(Did, token);
-        stored!.Collections.ShouldBe(["app.bsky.feed.post", "app.bsky.feed.like"]);
+        stored!.Collections.ShouldBe(["app.bsky.feed.post", "xyz.statusphere.status"]);
         stored.Rev.ShouldBeNull("no commit is applied yet");
         announced!.Revision.ShouldBe(stored.Revision, "the writer's final state follows the announcement by compare-and-set");
     }
 
     [Fact]
-    public async Task AnnounceCollectionsAsync_CollectionsAlreadyNamed_WritesNothing()
+    public async Task AnnounceCollectionsAsync_CollectionsOfLengthsAlreadyCovered_WritesNothing()
     {
         var token = NatsServerFixture.TestTimeout();
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
@@ -148,13 +153,15 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         await store.PutRepoStateAsync(Did, new RepoState { Rev = "3kaaaaaaaaa2a", Collections = ["app.bsky.feed.post"] }, token);
         var state = await store.GetRepoStateAsync(Did, token);
 
-        var same = await store.AnnounceCollectionsAsync(Did, state, ["app.bsky.feed.post"], token);
-        var grown = await store.AnnounceCollectionsAsync(Did, same, ["app.bsky.feed.post", "app.bsky.graph.follow"], token);
+        var same = await store.AnnounceCollectionsAsync(Did, state, ["app.bsky.feed.post", "app.bsky.graph.follow"], token);
+        var grown = await store.AnnounceCollectionsAsync(Did, same, ["app.bsky.graph.follow", "xyz.statusphere.status"], token);
 
-        same.ShouldBeSameAs(state);
+        same.ShouldBeSameAs(state, "a follow is a four-segment collection like a post");
+        BuilderStore.Covers(state, ["app.bsky.graph.follow"]).ShouldBeTrue();
+        BuilderStore.Covers(state, ["xyz.statusphere.status"]).ShouldBeFalse();
         grown!.Revision.ShouldBeGreaterThan(state!.Revision);
-        (await store.Repos.GetEntryAsync(RecordStoreKeys.RepoKeyFor(Did), token))!.Revision.ShouldBe(grown.Revision, "one write, for the new collection");
-        grown.Collections.ShouldBe(["app.bsky.feed.post", "app.bsky.graph.follow"]);
+        (await store.Repos.GetEntryAsync(RecordStoreKeys.RepoKeyFor(Did), token))!.Revision.ShouldBe(grown.Revision, "one write, for the new length");
+        grown.Collections.ShouldBe(["app.bsky.feed.post", "xyz.statusphere.status"]);
         grown.Rev.ShouldBe("3kaaaaaaaaa2a");
     }
 
