@@ -13,14 +13,14 @@
 #   and CPU (user+sys from /proc/<pid>/stat) and peak RSS (VmHWM from /proc/<pid>/status) of every process per case,
 #   and how busy the machine was and how much CPU time the VM host took for others (steal, /proc/stat): this host's
 #   speed drifts with its neighbours, and steal above a few per cent makes the lag case's tail several times worse.
-# Usage: scripts/bench-pipeline.sh [EVENTS=20000] [RATE=2000] [LAG_SECONDS=40] [INGEST_EVENTS=40000]; CASES=23 runs only
+# Usage: scripts/bench-pipeline.sh [EVENTS=20000] [RATE=2000] [LAG_SECONDS=40] [INGEST_EVENTS=200000]; CASES=23 runs only
 # cases 2 and 3.
 # Runs under /tmp/recordkv-bench.lock (bench-ingester.sh takes it by itself first).
 set -euo pipefail
 events="${1:-20000}"
 rate="${2:-2000}"
 lag_seconds="${3:-40}"
-ingest_events="${4:-40000}"
+ingest_events="${4:-200000}"
 cases="${CASES:-123}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
