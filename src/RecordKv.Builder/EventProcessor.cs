@@ -196,7 +196,8 @@ internal sealed class EventProcessor
         var collections = state?.Collections ?? [];
         if (visible && WritesNewCollection(state, result.Writes))
         {
-            if (!BuilderStore.Covers(state, CollectionsWritten(result.Writes)))
+            collections = (state ?? new RepoState()).CollectionsWith(CollectionsWritten(result.Writes));
+            if (!BuilderStore.Covers(state, collections))
             {
                 // The state covers a collection before its first record there (BuilderStore.AnnounceCollectionsAsync).
                 // A state of the DID the lane holds back is written first: the announcement follows its revision.
@@ -205,10 +206,8 @@ internal sealed class EventProcessor
                     await pending.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                state = await _store.AnnounceCollectionsAsync(did, state, CollectionsWritten(result.Writes), cancellationToken).ConfigureAwait(false);
+                state = await _store.AnnounceCollectionsAsync(did, state, collections, cancellationToken).ConfigureAwait(false);
             }
-
-            collections = (state ?? new RepoState()).CollectionsWith(CollectionsWritten(result.Writes));
         }
 
         var writes = pending?.Writes ?? _store.BeginWrites();

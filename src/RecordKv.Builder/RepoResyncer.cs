@@ -42,10 +42,9 @@ internal sealed class RepoResyncer
             // The state's collections cover every stored record (BuilderStore.AnnounceCollectionsAsync): a repository
             // seen for the first time costs no listing at all.
             var existing = await _store.ListRecordsAsync(did, state.Collections, only: null, cancellationToken).ConfigureAwait(false);
-            if (visible)
-            {
-                state = (await _store.AnnounceCollectionsAsync(did, state, repository.GetCollections(), cancellationToken).ConfigureAwait(false))!;
-            }
+            // A hidden account keeps no records, so later listings of it cost nothing until it is visible again.
+            var collections = visible ? state.CollectionsWith(repository.GetCollections()) : [];
+            state = (await _store.AnnounceCollectionsAsync(did, state, collections, cancellationToken).ConfigureAwait(false))!;
 
             var (written, deleted) = await _store.ReconcileAsync(did, repository, existing, visible ? _filter.Includes : static _ => false, cancellationToken).ConfigureAwait(false);
             var next = state with
@@ -55,8 +54,7 @@ internal sealed class RepoResyncer
                 Commit = repository.CommitCid.ToString(),
                 SyncState = RepoSyncStates.Synchronized,
                 Pds = pds.ToString(),
-                // A hidden account keeps no records, so later listings of it cost nothing until it is visible again.
-                Collections = visible ? state.CollectionsWith(repository.GetCollections()) : [],
+                Collections = collections,
             };
             await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
             _metrics.ResyncDone(written + deleted);

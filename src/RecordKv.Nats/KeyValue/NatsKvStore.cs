@@ -165,10 +165,8 @@ public sealed class NatsKvStore
             yield break;
         }
 
-        var subjects = await _jetStream.GetStreamSubjectsAsync(Stream, _keyPrefix + filter, cancellationToken).ConfigureAwait(false);
-        foreach (var subject in subjects.Keys)
+        foreach (var key in await SubjectKeysAsync(filter, cancellationToken).ConfigureAwait(false))
         {
-            var key = subject[_keyPrefix.Length..];
             if (!delivered.Contains(key) && await GetAsync(key, cancellationToken).ConfigureAwait(false) is not null)
             {
                 yield return key;
@@ -178,6 +176,20 @@ public sealed class NatsKvStore
 
     private async Task<ulong> LastSequenceAsync(CancellationToken cancellationToken) =>
         (await _jetStream.GetStreamInfoAsync(Stream, cancellationToken).ConfigureAwait(false)).State.LastSeq;
+
+    // The keys of every subject matching the filter that holds a message (a value or a delete or purge marker), from
+    // one subject listing of the stream.
+    private async Task<List<string>> SubjectKeysAsync(string filter, CancellationToken cancellationToken)
+    {
+        var subjects = await _jetStream.GetStreamSubjectsAsync(Stream, _keyPrefix + filter, cancellationToken).ConfigureAwait(false);
+        var keys = new List<string>(subjects.Count);
+        foreach (var subject in subjects.Keys)
+        {
+            keys.Add(subject[_keyPrefix.Length..]);
+        }
+
+        return keys;
+    }
 
     /// <summary>
     /// Returns the current entry (value and headers) of every key matching <paramref name="filter"/> that has a value.
@@ -189,12 +201,7 @@ public sealed class NatsKvStore
     {
         ValidateFilter(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        var subjects = await _jetStream.GetStreamSubjectsAsync(Stream, _keyPrefix + filter, cancellationToken).ConfigureAwait(false);
-        var keys = new List<string>(subjects.Count);
-        foreach (var subject in subjects.Keys)
-        {
-            keys.Add(subject[_keyPrefix.Length..]);
-        }
+        var keys = await SubjectKeysAsync(filter, cancellationToken).ConfigureAwait(false);
 
         // A sliding window of gets: the next goes out as soon as the oldest is answered.
         var entries = new List<NatsKvEntry>(keys.Count);
