@@ -21,18 +21,16 @@ internal sealed class BackfillJobRunner
     private readonly BuilderOptions _options;
     private readonly BuilderStore _store;
     private readonly RepositoryFetcher _fetcher;
-    private readonly RepoResyncer _resyncer;
     private readonly BackfillDidGate _gate;
     private readonly BuilderMetrics _metrics;
     private readonly CollectionFilter _builderFilter;
     private readonly ILogger _logger;
 
-    public BackfillJobRunner(BuilderOptions options, BuilderStore store, IdentityResolver identities, RepoResyncer resyncer, AtprotoHttp http, BackfillDidGate gate, BuilderMetrics metrics, ILogger logger)
+    public BackfillJobRunner(BuilderOptions options, BuilderStore store, IdentityResolver identities, AtprotoHttp http, BackfillDidGate gate, BuilderMetrics metrics, ILogger logger)
     {
         _options = options;
         _store = store;
         _fetcher = new RepositoryFetcher(options, identities, http);
-        _resyncer = resyncer;
         _gate = gate;
         _metrics = metrics;
         _logger = logger;
@@ -89,13 +87,11 @@ internal sealed class BackfillJobRunner
         }
 
         var jobFilter = new CollectionFilter(job.Collections);
-        // The state's collections cover every stored record (BuilderStore.AnnounceCollectionsAsync): a repository
-        // seen for the first time costs no listing at all.
-        var existing = await _store.ListRecordsAsync(did, state?.Collections ?? [], jobFilter.Includes, cancellationToken).ConfigureAwait(false);
+        var existing = await _store.ListRecordsAsync(did, state, cancellationToken).ConfigureAwait(false);
         var known = (state ?? new RepoState()).CollectionsWith(repository.GetCollections());
         state = await _store.AnnounceCollectionsAsync(did, state, known, cancellationToken).ConfigureAwait(false);
-        var (written, deleted) = await _store.ReconcileAsync(
-            did, repository, existing, collection => _builderFilter.Includes(collection) && jobFilter.Includes(collection), cancellationToken).ConfigureAwait(false);
+        var (written, deleted, indexDeltas) = await _store.ReconcileAsync(
+            did, repository, existing, collection => _builderFilter.Includes(collection) && jobFilter.Includes(collection), jobFilter.Includes, cancellationToken).ConfigureAwait(false);
 
         // The PDS serves the repository, so the account is active there; a later #account event says otherwise if not.
         var next = (state ?? new RepoState()) with
@@ -107,6 +103,7 @@ internal sealed class BackfillJobRunner
             SyncState = RepoSyncStates.Synchronized,
             Pds = pds,
             Collections = known,
+            IndexDeltas = indexDeltas,
         };
         await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
         _metrics.ResyncDone(written + deleted);
@@ -120,12 +117,12 @@ internal sealed class BackfillJobRunner
         var next = (state ?? new RepoState()) with { Status = status };
         var removed = 0;
 
-        // Without a repo state the store holds nothing of the DID's (every writer makes the state cover a collection
-        // before its first record there); with one, its collections say where to look.
-        if (state is not null && (status == RepoStatuses.Deleted || _options.HideInactiveAccounts))
+        // The record index lists what the store holds, even of a DID without a state (every writer adds a record's path
+        // before the record): reading it costs one get when it holds nothing.
+        if (status == RepoStatuses.Deleted || _options.HideInactiveAccounts)
         {
-            removed = await _resyncer.RemoveAllRecordsAsync(job.Did, state, cancellationToken).ConfigureAwait(false);
-            next = next with { Collections = [] };
+            removed = await _store.RemoveAllRecordsAsync(job.Did, state, cancellationToken).ConfigureAwait(false);
+            next = next with { Collections = [], IndexDeltas = 0 };
         }
 
         await _store.PutRepoStateAsync(job.Did, next, cancellationToken).ConfigureAwait(false);

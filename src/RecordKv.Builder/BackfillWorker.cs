@@ -34,7 +34,7 @@ internal sealed class BackfillWorker : IAsyncDisposable
 
         // Backfill has its own HTTP client so its per-host limit never starves the live resyncs of requests.
         _http = new AtprotoHttp(builderOptions with { MaxConcurrentRequestsPerHost = options.MaxConcurrentRequestsPerHost }, logger);
-        _runner = new BackfillJobRunner(builderOptions, runtime.Store, runtime.Identities, runtime.Resyncer, _http, runtime.DidGate, runtime.Metrics, logger);
+        _runner = new BackfillJobRunner(builderOptions, runtime.Store, runtime.Identities, _http, runtime.DidGate, runtime.Metrics, logger);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _run = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }

@@ -88,6 +88,15 @@ public sealed record BuilderOptions
     /// <summary>Repo states cached in memory over all partitions this builder consumes (least recently used evicted); default 100 000.</summary>
     public int RepoStateCacheSize { get; init; } = 100_000;
 
+    /// <summary>
+    /// Messages a repository's record index subject may gather since its last snapshot before the next flush of the
+    /// repository folds them into a new one (a listing reads them all); default 256.
+    /// </summary>
+    public int RecordIndexCompactAfter { get; init; } = 256;
+
+    /// <summary>The largest record index message (snapshot chunk or delta), in bytes; default 256 KiB (below max_payload).</summary>
+    public int RecordIndexChunkBytes { get; init; } = 256 * 1024;
+
     /// <summary>Record writes published and not yet acknowledged, over all lanes; default 4096.</summary>
     public int MaxRecordWritesInFlight { get; init; } = 4096;
 

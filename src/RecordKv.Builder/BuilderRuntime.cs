@@ -38,7 +38,8 @@ public sealed class BuilderRuntime : IAsyncDisposable
         _writer = writer;
         _logger = loggerFactory.CreateLogger("RecordKv.Builder");
         _http = new AtprotoHttp(options, _logger, metrics: Metrics);
-        Store = new BuilderStore(recordKvStore.Records, recordKvStore.Repos, recordKvStore.Identities, recordKvStore.Partitioner, writer, options.RepoStateCacheSize);
+        var index = new RecordIndex(recordKvStore.JetStream, recordKvStore.Names.RecordIndexStream, recordKvStore.Names.RecordIndexSubjectPrefix, options.RecordIndexChunkBytes);
+        Store = new BuilderStore(recordKvStore.Records, recordKvStore.Repos, recordKvStore.Identities, index, recordKvStore.Partitioner, writer, options.RepoStateCacheSize, options.RecordIndexCompactAfter);
         Identities = new IdentityResolver(options, _http, Store, _logger);
         Resyncer = new RepoResyncer(options, Store, Identities, _http, Metrics, _logger);
         Processor = new EventProcessor(options, Store, Identities, Resyncer, Metrics, _logger);

@@ -12,9 +12,10 @@ using RecordKv.Nats.KeyValue;
 namespace RecordKv.Builder;
 
 /// <summary>
-/// The builder's view of the buckets: records (written through the asynchronous <see cref="RecordWriter"/>), repo
-/// states (cached per partition this builder consumes: the DID's lane is the only writer while the partition is
-/// held, so the cache is the stored value) and identities.
+/// The builder's view of the buckets: records (written through the asynchronous <see cref="RecordWriter"/>), the
+/// record index that lists them per DID (<see cref="RecordIndex"/>), repo states (cached per partition this builder
+/// consumes: the DID's lane is the only writer while the partition is held, so the cache is the stored value) and
+/// identities.
 /// </summary>
 internal sealed class BuilderStore
 {
@@ -22,10 +23,14 @@ internal sealed class BuilderStore
     private readonly RecordWriter? _writer;
     private readonly BoundedLruCache<string, RepoTrack>?[] _tracks;
     private readonly int _trackCapacity;
+    private readonly int _indexCompactAfter;
 
-    public BuilderStore(NatsKvStore records, NatsKvStore repos, NatsKvStore identities, DidPartitioner partitioner, RecordWriter? writer = null, int repoStateCacheSize = 100_000)
+    public BuilderStore(NatsKvStore records, NatsKvStore repos, NatsKvStore identities, RecordIndex index, DidPartitioner partitioner, RecordWriter? writer = null, int repoStateCacheSize = 100_000, int indexCompactAfter = 256)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(indexCompactAfter, 1);
         Records = records;
+        Index = index;
+        _indexCompactAfter = indexCompactAfter;
         Repos = repos;
         Identities = identities;
         Partitioner = partitioner;
@@ -38,6 +43,8 @@ internal sealed class BuilderStore
     public NatsKvStore Records { get; }
 
     public NatsKvStore Repos { get; }
+
+    public RecordIndex Index { get; }
 
     public NatsKvStore Identities { get; }
 
@@ -148,8 +155,14 @@ internal sealed class BuilderStore
     /// record of all (the state then holds only its collections until the writer's final state follows) or its first
     /// in a collection of a new length (most collections have 4 segments: app.bsky.feed.post, ...).
     /// </summary>
+    /// <remarks>Only for a state written before the record index existed: an indexed DID's listing reads the index.</remarks>
     public async Task<RepoState?> AnnounceCollectionsAsync(string did, RepoState? state, IEnumerable<string> collections, CancellationToken cancellationToken)
     {
+        if (RepoState.IsIndexed(state))
+        {
+            return state;
+        }
+
         var current = state?.Collections ?? [];
         var covered = SegmentCounts(current);
         List<string>? grown = null;
@@ -175,6 +188,11 @@ internal sealed class BuilderStore
     /// <summary>Whether <see cref="AnnounceCollectionsAsync"/> has nothing to write for these collections.</summary>
     public static bool Covers(RepoState? state, IEnumerable<string> collections)
     {
+        if (RepoState.IsIndexed(state))
+        {
+            return true;
+        }
+
         var covered = SegmentCounts(state?.Collections ?? []);
         foreach (var collection in collections)
         {
@@ -214,21 +232,38 @@ internal sealed class BuilderStore
     /// <summary>
     /// Makes the store's records of a DID equal a fetched repository (resync and backfill): puts every record of an
     /// included collection whose CID the store does not already hold, and deletes every <paramref name="existing"/>
-    /// record the repository lacks or that is not included. Returns once every write is acknowledged, so the repo
-    /// state (the commit point) can follow.
+    /// record in <paramref name="scope"/> the repository lacks or that is not included. The DID's record index is
+    /// replaced first by a snapshot of every path stored or about to be (so a crash in the middle leaves nothing
+    /// unlisted), and the deleted paths are removed from it once the deletes are acknowledged. Returns once every write
+    /// is acknowledged, so the repo state (the commit point) can follow, with the messages on the index subject since
+    /// the snapshot (<see cref="RepoState.IndexDeltas"/>).
     /// </summary>
     /// <param name="did">The repository's DID.</param>
     /// <param name="repository">The fetched and verified repository.</param>
-    /// <param name="existing">What <see cref="ListRecordsAsync"/> found for the DID.</param>
+    /// <param name="existing">Every record <see cref="ListRecordsAsync"/> found for the DID.</param>
     /// <param name="includes">Whether a collection is stored; a hidden account includes none.</param>
+    /// <param name="scope">Whether a collection's stored records are reconciled at all (a backfill of some collections leaves the others alone).</param>
     /// <param name="cancellationToken">Stops the writes; the repo state is then not written and the caller retries.</param>
-    public async Task<(int Written, int Deleted)> ReconcileAsync(string did, Repository repository, IReadOnlyList<StoredRecordKey> existing, Func<string, bool> includes, CancellationToken cancellationToken)
+    public async Task<(int Written, int Deleted, int IndexDeltas)> ReconcileAsync(
+        string did, Repository repository, IReadOnlyList<StoredRecordKey> existing, Func<string, bool> includes, Func<string, bool> scope, CancellationToken cancellationToken)
     {
         var stored = new Dictionary<string, string?>(existing.Count, StringComparer.Ordinal);
+        var paths = new HashSet<string>(StringComparer.Ordinal);
         foreach (var record in existing)
         {
             stored[record.Key] = record.Cid;
+            paths.Add(RecordIndex.PathOf(record.Id.Collection, record.Id.RecordKey));
         }
+
+        foreach (var record in repository.Records)
+        {
+            if (includes(record.Collection))
+            {
+                paths.Add(RecordIndex.PathOf(record.Collection, record.RecordKey));
+            }
+        }
+
+        await Index.WriteSnapshotAsync(did, paths, cancellationToken).ConfigureAwait(false);
 
         var rev = repository.Rev ?? "";
         var writes = BeginWrites();
@@ -251,20 +286,95 @@ internal sealed class BuilderStore
             written++;
         }
 
-        var deleted = 0;
+        var removed = new List<string>();
         foreach (var record in existing)
         {
-            if (includes(record.Id.Collection) && repository.TryGetRecord(record.Id.Collection, record.Id.RecordKey, out _))
+            if (!scope(record.Id.Collection)
+                || (includes(record.Id.Collection) && repository.TryGetRecord(record.Id.Collection, record.Id.RecordKey, out _)))
             {
                 continue;
             }
 
             await DeleteRecordAsync(writes, record.Key, cancellationToken).ConfigureAwait(false);
-            deleted++;
+            removed.Add(RecordIndex.PathOf(record.Id.Collection, record.Id.RecordKey));
         }
 
         await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
-        return (written, deleted);
+        var indexDeltas = await RemoveFromIndexAsync(did, removed, cancellationToken).ConfigureAwait(false);
+        return (written, removed.Count, indexDeltas);
+    }
+
+    /// <summary>
+    /// Deletes every record the store holds for a DID (account deleted or hidden) and leaves its record index empty;
+    /// returns how many.
+    /// </summary>
+    public async Task<int> RemoveAllRecordsAsync(string did, RepoState? state, CancellationToken cancellationToken)
+    {
+        var existing = await ListRecordsAsync(did, state, cancellationToken).ConfigureAwait(false);
+        var writes = BeginWrites();
+        foreach (var record in existing)
+        {
+            await DeleteRecordAsync(writes, record.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
+        await Index.WriteSnapshotAsync(did, [], cancellationToken).ConfigureAwait(false);
+        return existing.Count;
+    }
+
+    /// <summary>
+    /// Adds record paths to a DID's index ahead of their record writes, into the same batch: published before them on
+    /// the same connection, so the server stores the paths first. Returns the messages published.
+    /// </summary>
+    public async ValueTask<int> AddToIndexAsync(RecordWriteBatch batch, string did, IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var messages = Index.EncodeDelta('+', paths);
+        foreach (var message in messages)
+        {
+            if (_writer is not null)
+            {
+                await _writer.PublishAsync(batch, Index.SubjectFor(did), message, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Index.PublishAsync(did, message, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return messages.Count;
+    }
+
+    /// <summary>
+    /// After a DID's record writes are acknowledged: removes the deleted paths from its index and, once the index has
+    /// gathered <c>indexCompactAfter</c> messages since its snapshot, folds them into a new one. Returns the state to
+    /// write (<see cref="RepoState.IndexDeltas"/> counted on).
+    /// </summary>
+    public async Task<RepoState> CompleteIndexAsync(string did, RepoState state, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
+    {
+        if (state.IndexDeltas is not { } deltas)
+        {
+            return state;
+        }
+
+        deltas += await RemoveFromIndexAsync(did, removed, cancellationToken).ConfigureAwait(false);
+        if (deltas >= _indexCompactAfter)
+        {
+            await Index.WriteSnapshotAsync(did, await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            deltas = 0;
+        }
+
+        return deltas == state.IndexDeltas ? state : state with { IndexDeltas = deltas };
+    }
+
+    private async Task<int> RemoveFromIndexAsync(string did, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
+    {
+        var messages = Index.EncodeDelta('-', removed);
+        foreach (var message in messages)
+        {
+            await Index.PublishAsync(did, message, cancellationToken).ConfigureAwait(false);
+        }
+
+        return messages.Count;
     }
 
     /// <summary>Publishes a record delete into a batch.</summary>
@@ -296,37 +406,59 @@ internal sealed class BuilderStore
         Records.DeleteAsync(RecordKey(did, collection, recordKey), cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Lists the records the store holds for a DID, with their CIDs: every record in a collection with as many segments
-    /// as one of <paramref name="collections"/> (the repo state's cover every record, see
-    /// <see cref="AnnounceCollectionsAsync"/>), or only those of the collections <paramref name="only"/> includes.
-    /// Nothing is listed for no collections.
+    /// Lists the records the store holds for a DID, with their CIDs: the paths its record index names (one get each),
+    /// or, for a state written before the index existed, every record in a collection with as many segments as one of
+    /// the state's collections (they cover every record, see <see cref="AnnounceCollectionsAsync"/>).
     /// </summary>
-    internal async Task<List<StoredRecordKey>> ListRecordsAsync(string did, IReadOnlyList<string> collections, Func<string, bool>? only, CancellationToken cancellationToken)
+    internal async Task<List<StoredRecordKey>> ListRecordsAsync(string did, RepoState? state, CancellationToken cancellationToken)
     {
-        var found = new List<StoredRecordKey>();
+        IReadOnlyList<NatsKvEntry> entries;
+        if (RepoState.IsIndexed(state))
+        {
+            var keys = new List<string>();
+            foreach (var path in await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false))
+            {
+                var slash = path.IndexOf('/', StringComparison.Ordinal);
+                if (slash <= 0)
+                {
+                    throw new FormatException($"record index of {did}: '{path}' is not collection/rkey");
+                }
 
-        // One listing per collection length in segments, not per collection: `p.*.*.*.*.did.*` selects the DID's records
-        // in every four-segment collection (most of them: app.bsky.feed.post, ...) in one pass. nats-server 2.9 answers a
-        // wildcard listing by walking every subject of the stream, however few match: GetEntriesAsync walks them once,
-        // where a listing consumer walks them about three times (docs/pipeline.md, "Listing a repository's records").
+                keys.Add(RecordKey(did, path[..slash], path[(slash + 1)..]));
+            }
+
+            entries = await Records.GetEntriesAsync(keys, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            entries = await WalkRecordsAsync(did, state!.Collections, cancellationToken).ConfigureAwait(false);
+        }
+
+        var found = new List<StoredRecordKey>(entries.Count);
+        foreach (var entry in entries)
+        {
+            found.Add(new StoredRecordKey(entry.Key, RecordStoreKeys.ParseKey(entry.Key, out _), entry.Headers?.GetLastValue(AtprotoHeaders.Cid)));
+        }
+
+        return found;
+    }
+
+    // One listing per collection length in segments, not per collection: `p.*.*.*.*.did.*` selects the DID's records in
+    // every four-segment collection (most of them: app.bsky.feed.post, ...) in one pass. nats-server 2.9 answers a
+    // wildcard listing by walking every subject of the stream, however few match: GetEntriesAsync walks them once, where
+    // a listing consumer walks them about three times (docs/pipeline.md, "Listing a repository's records").
+    private async Task<List<NatsKvEntry>> WalkRecordsAsync(string did, IReadOnlyList<string> collections, CancellationToken cancellationToken)
+    {
+        var found = new List<NatsKvEntry>();
         var partition = Partitioner.PartitionOf(did);
         var escapedDid = KeyTokenEscaping.Escape(did);
         var segmentCounts = SegmentCounts(collections);
         for (var segments = 1; segments < 64; segments++)
         {
-            if ((segmentCounts & (1UL << segments)) == 0)
+            if ((segmentCounts & (1UL << segments)) != 0)
             {
-                continue;
-            }
-
-            var filter = string.Create(CultureInfo.InvariantCulture, $"{partition}.{string.Join('.', Enumerable.Repeat("*", segments))}.{escapedDid}.*");
-            foreach (var entry in await Records.GetEntriesAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                var id = RecordStoreKeys.ParseKey(entry.Key, out _);
-                if (only is null || only(id.Collection))
-                {
-                    found.Add(new StoredRecordKey(entry.Key, id, entry.Headers?.GetLastValue(AtprotoHeaders.Cid)));
-                }
+                var filter = string.Create(CultureInfo.InvariantCulture, $"{partition}.{string.Join('.', Enumerable.Repeat("*", segments))}.{escapedDid}.*");
+                found.AddRange(await Records.GetEntriesAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false));
             }
         }
 

@@ -184,6 +184,8 @@ internal sealed class EventProcessor
             case CommitDecision.ChainBroken:
                 _metrics.ChainBroken();
                 await FlushThen(pending, cancellationToken).ConfigureAwait(false);
+                // The flush may have written a newer state than the one held (the record index's count moves on).
+                state = (await _store.TrackAsync(did, cancellationToken).ConfigureAwait(false)).State;
                 await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { SyncState = RepoSyncStates.Desynchronized }, cancellationToken).ConfigureAwait(false);
                 return !await _resyncer.ResyncAsync(did, "chain broken", null, cancellationToken).ConfigureAwait(false)
                     && await NeedsRetryAsync(did, cancellationToken).ConfigureAwait(false);
@@ -199,8 +201,9 @@ internal sealed class EventProcessor
             collections = (state ?? new RepoState()).CollectionsWith(CollectionsWritten(result.Writes));
             if (!BuilderStore.Covers(state, collections))
             {
-                // The state covers a collection before its first record there (BuilderStore.AnnounceCollectionsAsync).
-                // A state of the DID the lane holds back is written first: the announcement follows its revision.
+                // A state written before the record index existed covers a collection before its first record there
+                // (BuilderStore.AnnounceCollectionsAsync). A state of the DID the lane holds back is written first: the
+                // announcement follows its revision.
                 if (pending is not null && pending.TryGetTrack(did, out _))
                 {
                     await pending.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -211,9 +214,19 @@ internal sealed class EventProcessor
         }
 
         var writes = pending?.Writes ?? _store.BeginWrites();
+        var indexed = RepoState.IsIndexed(state);
+        var indexDeltas = 0;
         var written = 0;
+        List<string>? removed = null;
         if (visible)
         {
+            if (indexed && PathsWritten(result.Writes) is { Count: > 0 } added)
+            {
+                // Into the index before the records: whatever happens to this builder, no record goes unlisted.
+                indexDeltas = await _store.AddToIndexAsync(writes, did, added, cancellationToken).ConfigureAwait(false);
+                pending?.AddedToIndex(did, added);
+            }
+
             foreach (var write in result.Writes)
             {
                 if (!_filter.Includes(write.Collection))
@@ -225,6 +238,19 @@ internal sealed class EventProcessor
                 if (write.Action == RepoAction.Delete)
                 {
                     await _store.DeleteRecordAsync(writes, key, cancellationToken).ConfigureAwait(false);
+                    if (indexed)
+                    {
+                        // Out of the index only once the delete is acknowledged (at the flush).
+                        var path = RecordIndex.PathOf(write.Collection, write.RecordKey);
+                        if (pending is not null)
+                        {
+                            pending.RemovedFromStore(did, path);
+                        }
+                        else
+                        {
+                            (removed ??= []).Add(path);
+                        }
+                    }
                 }
                 else
                 {
@@ -243,6 +269,7 @@ internal sealed class EventProcessor
             SyncState = RepoSyncStates.Synchronized,
             Pds = identity.Document.PdsEndpoint?.ToString() ?? state?.Pds,
             Collections = collections,
+            IndexDeltas = indexed ? (state?.IndexDeltas ?? 0) + indexDeltas : null,
         };
         if (pending is not null)
         {
@@ -253,6 +280,7 @@ internal sealed class EventProcessor
         {
             // The repo state is the commit point: written only after every record write has been acknowledged.
             await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
+            next = await _store.CompleteIndexAsync(did, next, removed ?? [], cancellationToken).ConfigureAwait(false);
             await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
         }
 
@@ -342,10 +370,10 @@ internal sealed class EventProcessor
         switch (EventDecisions.ForAccount(state, account.Active, status, _options.HideInactiveAccounts))
         {
             case AccountDecision.RemoveRecords:
-                var removed = await _resyncer.RemoveAllRecordsAsync(did, state, cancellationToken).ConfigureAwait(false);
+                var removed = await _store.RemoveAllRecordsAsync(did, state, cancellationToken).ConfigureAwait(false);
                 Log.AccountHidden(_logger, did, status, removed);
-                // No records left: the next listing of the DID (its reactivation's resync) costs nothing.
-                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status, AccountSeq = account.Seq, Collections = [] }, cancellationToken).ConfigureAwait(false);
+                // No records left, and an empty index: the next listing of the DID (its reactivation's resync) costs one get.
+                await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status, AccountSeq = account.Seq, Collections = [], IndexDeltas = 0 }, cancellationToken).ConfigureAwait(false);
                 return false;
             case AccountDecision.RecordStatus:
                 await _store.PutRepoStateAsync(did, (state ?? new RepoState()) with { Status = status, AccountSeq = account.Seq }, cancellationToken).ConfigureAwait(false);
@@ -476,6 +504,21 @@ internal sealed class EventProcessor
         }
 
         return false;
+    }
+
+    // The paths of the records the commit creates or updates in included collections.
+    private List<string>? PathsWritten(IReadOnlyList<RecordWrite> writes)
+    {
+        List<string>? paths = null;
+        foreach (var write in writes)
+        {
+            if (write.Action != RepoAction.Delete && _filter.Includes(write.Collection))
+            {
+                (paths ??= []).Add(RecordIndex.PathOf(write.Collection, write.RecordKey));
+            }
+        }
+
+        return paths;
     }
 
     // The included collections the commit creates or updates records in.

@@ -4,13 +4,14 @@ namespace RecordKv.Builder;
 /// The commits a lane has applied but not yet made durable: their record writes are published into one batch and their
 /// repo states held back, so that a lane working through a backlog waits for acknowledgements once per batch instead of
 /// twice per commit, and several commits of one DID cost one repo-state write. <see cref="FlushAsync"/> waits for every
-/// record write's acknowledgement and only then writes each DID's latest state (the commit point). Only the lane that
-/// owns it touches it.
+/// record write's acknowledgement, then takes the deleted records' paths out of each DID's record index and only then
+/// writes each DID's latest state (the commit point). Only the lane that owns it touches it.
 /// </summary>
 internal sealed class PendingCommits
 {
     private readonly BuilderStore _store;
     private readonly Dictionary<string, (RepoTrack Track, RepoState State)> _states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _removed = new(StringComparer.Ordinal);
     private readonly List<Task> _puts = [];
     private RecordWriteBatch? _writes;
 
@@ -48,7 +49,30 @@ internal sealed class PendingCommits
         _states[did] = (track, state);
     }
 
-    /// <summary>Waits for every record write's acknowledgement, then writes the held states; throws when any write failed.</summary>
+    /// <summary>A record path added to the DID's index in this batch: a delete of it earlier in the batch is undone.</summary>
+    public void AddedToIndex(string did, IEnumerable<string> paths)
+    {
+        if (_removed.TryGetValue(did, out var removed))
+        {
+            removed.ExceptWith(paths);
+        }
+    }
+
+    /// <summary>A record deleted in this batch: its path leaves the DID's index once the delete is acknowledged.</summary>
+    public void RemovedFromStore(string did, string path)
+    {
+        if (!_removed.TryGetValue(did, out var removed))
+        {
+            _removed[did] = removed = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        removed.Add(path);
+    }
+
+    /// <summary>
+    /// Waits for every record write's acknowledgement, then completes each held DID's record index and writes its state;
+    /// throws when any write failed.
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (_writes is { } writes)
@@ -66,7 +90,7 @@ internal sealed class PendingCommits
         {
             foreach (var (did, held) in _states)
             {
-                _puts.Add(_store.PutRepoStateAsync(did, held.State, cancellationToken));
+                _puts.Add(CompleteAsync(did, held.State, _removed.GetValueOrDefault(did), cancellationToken));
             }
 
             await Task.WhenAll(_puts).ConfigureAwait(false);
@@ -77,6 +101,7 @@ internal sealed class PendingCommits
         }
 
         _states.Clear();
+        _removed.Clear();
     }
 
     /// <summary>
@@ -92,5 +117,12 @@ internal sealed class PendingCommits
         }
 
         _states.Clear();
+        _removed.Clear();
+    }
+
+    private async Task CompleteAsync(string did, RepoState state, IReadOnlyCollection<string>? removed, CancellationToken cancellationToken)
+    {
+        state = await _store.CompleteIndexAsync(did, state, removed ?? [], cancellationToken).ConfigureAwait(false);
+        await _store.PutRepoStateAsync(did, state, cancellationToken).ConfigureAwait(false);
     }
 }

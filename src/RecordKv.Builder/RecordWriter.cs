@@ -64,6 +64,13 @@ internal sealed class RecordWriter : IAsyncDisposable
     public ValueTask DeleteAsync(RecordWriteBatch batch, string key, CancellationToken cancellationToken) =>
         PublishAsync(batch, _records.SubjectFor(key), ReadOnlyMemory<byte>.Empty, DeleteHeaders, cancellationToken);
 
+    /// <summary>
+    /// Publishes a message to another stream (a record index delta) into a batch. Publishes leave on one connection in
+    /// the order they are made, so the server stores it before the record writes published after it.
+    /// </summary>
+    public ValueTask PublishAsync(RecordWriteBatch batch, string subject, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        PublishAsync(batch, subject, data, null, cancellationToken);
+
     /// <summary>Stops matching acknowledgements.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -94,7 +101,7 @@ internal sealed class RecordWriter : IAsyncDisposable
         return (buffer, written.Length);
     }
 
-    private async ValueTask PublishAsync(RecordWriteBatch batch, string subject, ReadOnlyMemory<byte> data, NatsHeaders headers, CancellationToken cancellationToken)
+    private async ValueTask PublishAsync(RecordWriteBatch batch, string subject, ReadOnlyMemory<byte> data, NatsHeaders? headers, CancellationToken cancellationToken)
     {
         batch.Adding();
         long id;

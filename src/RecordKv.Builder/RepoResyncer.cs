@@ -39,14 +39,13 @@ internal sealed class RepoResyncer
             var (fetched, pds) = await _fetcher.FetchAsync(did, fallbackPds, cancellationToken).ConfigureAwait(false);
             var repository = fetched
                 ?? throw new ResyncException($"{did}: {pds} does not serve the repository (not found or inactive)", repositoryUnavailable: true);
-            // The state's collections cover every stored record (BuilderStore.AnnounceCollectionsAsync): a repository
-            // seen for the first time costs no listing at all.
-            var existing = await _store.ListRecordsAsync(did, state.Collections, only: null, cancellationToken).ConfigureAwait(false);
+            var existing = await _store.ListRecordsAsync(did, state, cancellationToken).ConfigureAwait(false);
             // A hidden account keeps no records, so later listings of it cost nothing until it is visible again.
             var collections = visible ? state.CollectionsWith(repository.GetCollections()) : [];
             state = (await _store.AnnounceCollectionsAsync(did, state, collections, cancellationToken).ConfigureAwait(false))!;
 
-            var (written, deleted) = await _store.ReconcileAsync(did, repository, existing, visible ? _filter.Includes : static _ => false, cancellationToken).ConfigureAwait(false);
+            var (written, deleted, indexDeltas) = await _store.ReconcileAsync(
+                did, repository, existing, visible ? _filter.Includes : static _ => false, static _ => true, cancellationToken).ConfigureAwait(false);
             var next = state with
             {
                 Rev = repository.Rev,
@@ -55,6 +54,7 @@ internal sealed class RepoResyncer
                 SyncState = RepoSyncStates.Synchronized,
                 Pds = pds.ToString(),
                 Collections = collections,
+                IndexDeltas = indexDeltas,
             };
             await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
             _metrics.ResyncDone(written + deleted);
@@ -72,20 +72,5 @@ internal sealed class RepoResyncer
 
             return false;
         }
-    }
-
-    /// <summary>Deletes every record the store holds for a DID (account deleted or hidden); returns how many.</summary>
-    public async Task<int> RemoveAllRecordsAsync(string did, RepoState? state, CancellationToken cancellationToken)
-    {
-        // Without a repo state the store holds nothing of the DID's (see BuilderStore.ListRecordsAsync).
-        var existing = await _store.ListRecordsAsync(did, state?.Collections ?? [], only: null, cancellationToken).ConfigureAwait(false);
-        var writes = _store.BeginWrites();
-        foreach (var record in existing)
-        {
-            await _store.DeleteRecordAsync(writes, record.Key, cancellationToken).ConfigureAwait(false);
-        }
-
-        await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
-        return existing.Count;
     }
 }

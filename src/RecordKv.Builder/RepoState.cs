@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace RecordKv.Builder;
 
 /// <summary>The repo bucket value of one repository: the commit point of the builder for that DID.</summary>
-public sealed record RepoState
+public sealed record RepoState : IJsonOnDeserializing
 {
     /// <summary>The revision of the last applied commit, or <c>null</c> when none is known.</summary>
     [JsonPropertyName("rev")]
@@ -38,6 +38,18 @@ public sealed record RepoState
     public IReadOnlyList<string> Collections { get; init; } = [];
 
     /// <summary>
+    /// The messages on the DID's record index subject since its last snapshot (<see cref="RecordIndex"/>); past a bound
+    /// the next flush compacts them. Null: the state was written before the index existed and its records are listed
+    /// through <see cref="Collections"/> until a resync or removal writes the DID's first snapshot.
+    /// </summary>
+    [JsonPropertyName("indexDeltas")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IndexDeltas { get => _indexDeltas; init => _indexDeltas = value; }
+
+    // A new state starts indexed; a stored one without the property was written before the index existed.
+    private int? _indexDeltas = 0;
+
+    /// <summary>
     /// The firehose seq of the last <c>#account</c> event applied. Account events carry no rev, so this is their guard:
     /// an older one redelivered after a newer one (a crashed builder's unacked event comes back after AckWait, behind
     /// events delivered meanwhile) must not undo it.
@@ -68,6 +80,14 @@ public sealed record RepoState
 
         return grown ?? Collections;
     }
+
+    /// <summary>
+    /// Whether the record index lists the DID's records: always for a DID without a state (a first writer adds to the
+    /// index before its first record), and for every state written since the index existed.
+    /// </summary>
+    public static bool IsIndexed(RepoState? state) => state is null || state.IndexDeltas is not null;
+
+    void IJsonOnDeserializing.OnDeserializing() => _indexDeltas = null;
 
     /// <summary>Whether the account's records are visible.</summary>
     [JsonIgnore]

@@ -32,4 +32,13 @@ public sealed record StoreNames
 
     /// <summary>The backfill subject of one partition.</summary>
     public string BackfillSubject(int partition) => $"{BackfillSubjectPrefix}.{partition}";
+
+    /// <summary>
+    /// The stream of the record index: for each DID, the keys the record bucket holds of it, on one literal subject,
+    /// so a builder lists a repository's records without walking the record bucket.
+    /// </summary>
+    public string RecordIndexStream { get; init; } = "RECORD_INDEX";
+
+    /// <summary>The subject prefix of the record index: a DID's entries go to <c>recidx.&lt;escaped DID&gt;</c>.</summary>
+    public string RecordIndexSubjectPrefix { get; init; } = "recidx";
 }

@@ -85,6 +85,7 @@ public sealed class RecordKvStore
         var kv = new NatsKvContext(jetStream);
         var firehose = await EnsureFirehoseStreamAsync(jetStream, options, logger, cancellationToken).ConfigureAwait(false);
         await BackfillQueue.EnsureStreamAsync(jetStream, options, logger, cancellationToken).ConfigureAwait(false);
+        await EnsureRecordIndexStreamAsync(jetStream, options, logger, cancellationToken).ConfigureAwait(false);
         var names = options.Names;
         var records = await EnsureBucketAsync(kv, names.RecordBucket, "RecordKv records (atproto JSON values)", options, cancellationToken).ConfigureAwait(false);
         var repos = await EnsureBucketAsync(kv, names.RepoBucket, "RecordKv repository sync states", options, cancellationToken).ConfigureAwait(false);
@@ -173,6 +174,47 @@ public sealed class RecordKvStore
         }
 
         return existing;
+    }
+
+    /// <summary>
+    /// Creates the record index stream when missing: one literal subject per DID, read back with direct gets (so
+    /// <c>allow_direct</c>), no limits (a DID's subject is compacted by its builder, never aged out).
+    /// </summary>
+    public static async Task EnsureRecordIndexStreamAsync(NatsJetStreamContext jetStream, RecordKvStoreOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jetStream);
+        ArgumentNullException.ThrowIfNull(options);
+        var names = options.Names;
+        try
+        {
+            await jetStream.GetStreamInfoAsync(names.RecordIndexStream, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (NatsJetStreamNotFoundException)
+        {
+        }
+
+        var config = new StreamConfig
+        {
+            Name = names.RecordIndexStream,
+            Description = "RecordKv: the record keys of each repository, one subject per DID (builders list a repository from it)",
+            Subjects = [names.RecordIndexSubjectPrefix + ".*"],
+            Retention = StreamRetentionPolicy.Limits,
+            Discard = StreamDiscardPolicy.Old,
+            Storage = StreamStorageType.File,
+            AllowDirect = true,
+            NumReplicas = options.Replicas,
+        };
+        try
+        {
+            await jetStream.CreateStreamAsync(config, cancellationToken).ConfigureAwait(false);
+            Log.StreamCreated(logger, config.Name, config.Subjects[0], config.MaxMsgSize);
+        }
+        catch (NatsJetStreamException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Another service created it at the same moment.
+            await jetStream.GetStreamInfoAsync(names.RecordIndexStream, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<NatsKvStore> EnsureBucketAsync(NatsKvContext kv, string bucket, string description, RecordKvStoreOptions options, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using RecordKv.Atproto.Cids;
 using RecordKv.Atproto.Repo;
 using RecordKv.Contracts;
 using RecordKv.Nats;
+using RecordKv.Nats.JetStream;
 using RecordKv.Testing;
 
 namespace RecordKv.Builder.Tests;
@@ -29,7 +30,7 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         // The old holder, still inside an older event, writes from its cached state: refused.
         var conflict = await Should.ThrowAsync<RepoStateConflictException>(() => oldHolder.PutRepoStateAsync(Did, cached! with { Status = "deactivated", AccountSeq = 10 }, token));
         conflict.Did.ShouldBe(Did);
-        var stored = await new BuilderStore(oldHolder.Records, oldHolder.Repos, oldHolder.Identities, oldHolder.Partitioner).GetRepoStateAsync(Did, token);
+        var stored = await new BuilderStore(oldHolder.Records, oldHolder.Repos, oldHolder.Identities, oldHolder.Index, oldHolder.Partitioner).GetRepoStateAsync(Did, token);
         stored!.Status.ShouldBe(RepoStatuses.Active);
         stored.AccountSeq.ShouldBe(20);
     }
@@ -63,11 +64,11 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
 
         var entry = await store.Repos.GetEntryAsync(RecordStoreKeys.RepoKeyFor(Did), token);
         (await store.GetRepoStateAsync(Did, token))!.Revision.ShouldBe(entry!.Revision);
-        (await new BuilderStore(store.Records, store.Repos, store.Identities, store.Partitioner).GetRepoStateAsync(Did, token))!.Rev.ShouldBe("3kaaaaaaaaa5a");
+        (await new BuilderStore(store.Records, store.Repos, store.Identities, store.Index, store.Partitioner).GetRepoStateAsync(Did, token))!.Rev.ShouldBe("3kaaaaaaaaa5a");
     }
 
     [Fact]
-    public async Task ListRecordsAsync_OtherDidsAndDeletedRecordsInThePartition_ListsOnlyTheDidsLiveRecordsInCollectionsOfTheNamedLengths()
+    public async Task ListRecordsAsync_StateFromBeforeTheIndex_ListsOnlyTheDidsLiveRecordsInCollectionsOfTheNamedLengths()
     {
         var token = NatsServerFixture.TestTimeout();
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
@@ -82,8 +83,7 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         await store.DeleteRecordAsync(Did, "app.bsky.feed.post", "3kgone", token);
         await store.PutRecordAsync(neighbour, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
 
-        var listed = await store.ListRecordsAsync(Did, ["app.bsky.feed.post", "com.example.three.tokens.more"], only: null, token);
-        var onlyPosts = await store.ListRecordsAsync(Did, ["app.bsky.feed.post"], only: collection => collection == "app.bsky.feed.post", token);
+        var listed = await store.ListRecordsAsync(Did, PreIndexState(["app.bsky.feed.post", "com.example.three.tokens.more"]), token);
 
         listed.ShouldAllBe(entry => entry.Cid == cid.ToString(), "each listed record carries its CID, so a resync can skip unchanged ones");
         // A like is a four-segment collection like a post: one a writer killed before naming it in the state is found.
@@ -93,12 +93,62 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
             new RecordId(Did, "app.bsky.feed.post", "3kpost"),
             new RecordId(Did, "com.example.three.tokens.more", "self"),
         ]);
-        onlyPosts.Select(entry => entry.Id).ShouldBe([new RecordId(Did, "app.bsky.feed.post", "3kpost")]);
-        (await store.ListRecordsAsync(Did, [], only: null, token)).ShouldBeEmpty("no collection named, nothing listed: the partition is never scanned");
+        (await store.ListRecordsAsync(Did, PreIndexState([]), token)).ShouldBeEmpty("no collection named, nothing listed: the partition is never scanned");
     }
 
     [Fact]
-    public async Task ReconcileAsync_RealRepositoryOverPartlyStaleStore_WritesOnlyChangedRecordsAndDeletesTheRest()
+    public async Task ListRecordsAsync_IndexedDid_ListsTheStoredRecordsItsIndexNamesAndNothingElse()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        var (store, _) = await OpenTwoBuildersAsync(connection, token);
+        var neighbour = NeighbourOf(store, Did);
+        byte[] emptyMap = [0xA0];
+        var cid = Cid.ForDagCbor(emptyMap);
+        await store.AddToIndexAsync(store.BeginWrites(), Did, ["app.bsky.feed.post/3kpost", "com.example.three.tokens.more/self", "app.bsky.feed.like/3knever"], token);
+        await store.PutRecordAsync(Did, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await store.PutRecordAsync(Did, "com.example.three.tokens.more", "self", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await store.AddToIndexAsync(store.BeginWrites(), neighbour, ["app.bsky.feed.post/3kpost"], token);
+        await store.PutRecordAsync(neighbour, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
+
+        var listed = await store.ListRecordsAsync(Did, state: null, token);
+
+        // The like was indexed by a writer that died before writing it: listed in the index, not stored, not listed.
+        listed.Select(entry => (entry.Id, entry.Cid)).OrderBy(entry => entry.Id.Collection, StringComparer.Ordinal).ShouldBe(
+        [
+            (new RecordId(Did, "app.bsky.feed.post", "3kpost"), cid.ToString()),
+            (new RecordId(Did, "com.example.three.tokens.more", "self"), cid.ToString()),
+        ]);
+    }
+
+    [Fact]
+    public async Task CompleteIndexAsync_DeletesAndDeltasPastTheBound_RemovesDeletedPathsAndFoldsTheSubjectIntoASnapshot()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        // Small chunks, so the snapshot takes several messages.
+        var store = await FreshBuilderStore.OpenAsync(connection, token, indexCompactAfter: 8, chunkBytes: 1024);
+        var state = new RepoState();
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 20; i++)
+        {
+            string[] added = [.. Enumerable.Range(0, 10).Select(j => $"app.bsky.feed.like/3k{i:D3}{j:D3}")];
+            var deltas = await store.AddToIndexAsync(store.BeginWrites(), Did, added, token);
+            expected.UnionWith(added);
+            string[] removed = [added[0], added[1]];
+            expected.ExceptWith(removed);
+            state = await store.CompleteIndexAsync(Did, state with { IndexDeltas = state.IndexDeltas + deltas }, removed, token);
+            state.IndexDeltas.ShouldNotBeNull().ShouldBeLessThan(8);
+        }
+
+        (await store.Index.ReadAsync(Did, token)).OrderBy(path => path, StringComparer.Ordinal).ShouldBe(expected.OrderBy(path => path, StringComparer.Ordinal));
+        var messages = (await new NatsJetStreamContext(connection).GetStreamSubjectsAsync(IndexStream(store), store.Index.SubjectFor(Did), token))[store.Index.SubjectFor(Did)];
+        // 160 paths of 30 bytes in 1 KiB chunks: 5 snapshot chunks, and fewer than 8 deltas since.
+        ((int)messages).ShouldBeLessThan(5 + 8, "the folded deltas are purged");
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_RealRepositoryOverPartlyStaleStore_WritesOnlyChangedRecordsDeletesTheRestAndIndexesWhatIsStored()
     {
         var token = NatsServerFixture.TestTimeout();
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
@@ -114,44 +164,43 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         await store.PutRecordAsync(did, "app.bsky.feed.like", "3kdeletedduringgap", Cid.ForDagCbor(emptyMap), "3kaaaaaaaaa2a", emptyMap, token);
         var unchangedKey = store.RecordKey(did, unchanged.Collection, unchanged.RecordKey);
         var unchangedRevision = (await store.Records.GetEntryAsync(unchangedKey, token))!.Revision;
-        string[] collections = [unchanged.Collection, changed.Collection, "app.bsky.feed.like"];
+        // Stored before the record index existed: listed by collection, and indexed by the reconcile.
+        var preIndex = PreIndexState([unchanged.Collection, changed.Collection, "app.bsky.feed.like"]);
 
-        var existing = await store.ListRecordsAsync(did, collections, only: null, token);
-        var (written, deleted) = await store.ReconcileAsync(did, repository, existing, static _ => true, token);
+        var existing = await store.ListRecordsAsync(did, preIndex, token);
+        var (written, deleted, indexDeltas) = await store.ReconcileAsync(did, repository, existing, static _ => true, static _ => true, token);
 
         written.ShouldBe(repository.Records.Count - 1, "every record but the one stored with its CID");
         deleted.ShouldBe(1);
+        indexDeltas.ShouldBe(1, "the deleted record's path leaves the index after the snapshot");
         (await store.Records.GetEntryAsync(unchangedKey, token))!.Revision.ShouldBe(unchangedRevision, "an unchanged record is not written again");
-        var after = await store.ListRecordsAsync(did, [.. repository.GetCollections(), "app.bsky.feed.like"], only: null, token);
+        var after = await store.ListRecordsAsync(did, new RepoState { IndexDeltas = indexDeltas }, token);
         after.Select(entry => (entry.Id.Collection, entry.Id.RecordKey, entry.Cid)).OrderBy(entry => entry, Comparer<(string, string, string?)>.Default).ShouldBe(
             repository.Records.Select(record => (record.Collection, record.RecordKey, (string?)record.Cid.ToString())).OrderBy(entry => entry, Comparer<(string, string, string?)>.Default));
+        (await store.Index.ReadAsync(did, token)).Count.ShouldBe(repository.Records.Count);
     }
 
     [Fact]
-    public async Task AnnounceCollectionsAsync_NoStateYet_TheStoredStateCoversTheCollectionsBeforeAnyRecordIsWritten()
-    {
-        var token = NatsServerFixture.TestTimeout();
-        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
-        var (writer, afterCrash) = await OpenTwoBuildersAsync(connection, token);
-
-        var announced = await writer.AnnounceCollectionsAsync(Did, null, ["app.bsky.feed.post", "app.bsky.feed.like", "xyz.statusphere.status"], token);
-
-        // A writer that dies now, between its record writes and its final state, leaves a state a listing starts from:
-        // one collection of each length.
-        var stored = await afterCrash.GetRepoStateAsync(Did, token);
-        stored!.Collections.ShouldBe(["app.bsky.feed.post", "xyz.statusphere.status"]);
-        stored.Rev.ShouldBeNull("no commit is applied yet");
-        announced!.Revision.ShouldBe(stored.Revision, "the writer's final state follows the announcement by compare-and-set");
-    }
-
-    [Fact]
-    public async Task AnnounceCollectionsAsync_CollectionsOfLengthsAlreadyCovered_WritesNothing()
+    public async Task AnnounceCollectionsAsync_IndexedOrNewDid_WritesNothing()
     {
         var token = NatsServerFixture.TestTimeout();
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
         var (store, _) = await OpenTwoBuildersAsync(connection, token);
-        await store.PutRepoStateAsync(Did, new RepoState { Rev = "3kaaaaaaaaa2a", Collections = ["app.bsky.feed.post"] }, token);
-        var state = await store.GetRepoStateAsync(Did, token);
+
+        (await store.AnnounceCollectionsAsync(Did, null, ["app.bsky.feed.post", "xyz.statusphere.status"], token)).ShouldBeNull();
+        var indexed = new RepoState { Rev = "3kaaaaaaaaa2a" };
+        (await store.AnnounceCollectionsAsync(Did, indexed, ["app.bsky.feed.post"], token)).ShouldBeSameAs(indexed);
+
+        (await store.Repos.GetEntryAsync(RecordStoreKeys.RepoKeyFor(Did), token)).ShouldBeNull("the record index lists what a writer leaves behind");
+    }
+
+    [Fact]
+    public async Task AnnounceCollectionsAsync_StateFromBeforeTheIndexWithCollectionsOfLengthsAlreadyCovered_WritesNothing()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        var (store, _) = await OpenTwoBuildersAsync(connection, token);
+        var state = await PreIndexStateAsync(store, Did, ["app.bsky.feed.post"], token);
 
         var same = await store.AnnounceCollectionsAsync(Did, state, ["app.bsky.feed.post", "app.bsky.graph.follow"], token);
         var grown = await store.AnnounceCollectionsAsync(Did, same, ["app.bsky.graph.follow", "xyz.statusphere.status"], token);
@@ -159,11 +208,26 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         same.ShouldBeSameAs(state, "a follow is a four-segment collection like a post");
         BuilderStore.Covers(state, ["app.bsky.graph.follow"]).ShouldBeTrue();
         BuilderStore.Covers(state, ["xyz.statusphere.status"]).ShouldBeFalse();
-        grown!.Revision.ShouldBeGreaterThan(state!.Revision);
+        grown!.Revision.ShouldBeGreaterThan(state.Revision);
         (await store.Repos.GetEntryAsync(RecordStoreKeys.RepoKeyFor(Did), token))!.Revision.ShouldBe(grown.Revision, "one write, for the new length");
         grown.Collections.ShouldBe(["app.bsky.feed.post", "xyz.statusphere.status"]);
         grown.Rev.ShouldBe("3kaaaaaaaaa2a");
+        grown.IndexDeltas.ShouldBeNull("still listed by collection until a resync indexes it");
     }
+
+    // A repo state as a builder from before the record index wrote it (no indexDeltas).
+    private static RepoState PreIndexState(string[] collections) => new() { Rev = "3kaaaaaaaaa2a", Collections = collections, IndexDeltas = null };
+
+    // The same, stored and read back.
+    private static async Task<RepoState> PreIndexStateAsync(BuilderStore store, string did, string[] collections, CancellationToken token)
+    {
+        await store.PutRepoStateAsync(did, PreIndexState(collections), token);
+        var state = await store.GetRepoStateAsync(did, token);
+        state!.IndexDeltas.ShouldBeNull("a stored state without indexDeltas reads back as one from before the index");
+        return state;
+    }
+
+    private static string IndexStream(BuilderStore store) => "RECORD_INDEX_" + store.Records.Bucket["record_".Length..];
 
     // Another DID in the same partition as the given one.
     private static string NeighbourOf(BuilderStore store, string did)
@@ -182,6 +246,6 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
     private static async Task<(BuilderStore First, BuilderStore Second)> OpenTwoBuildersAsync(NatsConnection connection, CancellationToken token)
     {
         var first = await FreshBuilderStore.OpenAsync(connection, token);
-        return (first, new BuilderStore(first.Records, first.Repos, first.Identities, first.Partitioner));
+        return (first, new BuilderStore(first.Records, first.Repos, first.Identities, first.Index, first.Partitioner));
     }
 }

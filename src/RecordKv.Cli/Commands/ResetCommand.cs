@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RecordKv.Contracts;
 using RecordKv.Nats.JetStream;
 using RecordKv.Nats.KeyValue;
 
@@ -12,11 +13,12 @@ internal static class ResetCommand
         var connection = new StoreConnectionOptions();
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation." };
         var extra = new Option<string[]>("--bucket") { Description = "Another bucket to delete (repeatable); like-index is included.", DefaultValueFactory = _ => ["like-index"] };
-        var command = connection.AddTo(new Command("reset", "Delete the FIREHOSE stream and the record, repo, identity, control and index buckets.") { yes, extra });
+        var command = connection.AddTo(new Command("reset", "Delete the FIREHOSE, BACKFILL and RECORD_INDEX streams and the record, repo, identity, control and index buckets.") { yes, extra });
         command.SetAction((parseResult, cancellationToken) => StoreConnectionOptions.GuardAsync(async () =>
         {
             var options = connection.ClientOptions(parseResult);
-            var streams = new List<string> { "FIREHOSE" };
+            var names = new StoreNames();
+            var streams = new List<string> { names.FirehoseStream, names.BackfillStream, names.RecordIndexStream };
             foreach (var bucket in new[] { options.RecordBucket, "repo", "identity", options.ControlBucket }.Concat(parseResult.GetValue(extra) ?? []))
             {
                 streams.Add(NatsKvStore.StreamPrefix + bucket);

@@ -202,6 +202,17 @@ public sealed class NatsKvStore
         ValidateFilter(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         var keys = await SubjectKeysAsync(filter, cancellationToken).ConfigureAwait(false);
+        return await GetEntriesAsync(keys, concurrency, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Returns the current entry (value and headers) of every key in <paramref name="keys"/> that has a value, one get
+    /// per key, <paramref name="concurrency"/> in flight.
+    /// </summary>
+    public async Task<IReadOnlyList<NatsKvEntry>> GetEntriesAsync(IReadOnlyCollection<string> keys, int concurrency = 32, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
 
         // A sliding window of gets: the next goes out as soon as the oldest is answered.
         var entries = new List<NatsKvEntry>(keys.Count);
