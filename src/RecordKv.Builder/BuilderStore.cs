@@ -446,7 +446,7 @@ internal sealed class BuilderStore
     // One listing per collection length in segments, not per collection: `p.*.*.*.*.did.*` selects the DID's records in
     // every four-segment collection (most of them: app.bsky.feed.post, ...) in one pass. nats-server 2.9 answers a
     // wildcard listing by walking every subject of the stream, however few match: GetEntriesAsync walks them once, where
-    // a listing consumer walks them about three times (docs/pipeline.md, "Listing a repository's records").
+    // a listing consumer walks them about three times (docs/pipeline.md, "The record index").
     private async Task<List<NatsKvEntry>> WalkRecordsAsync(string did, IReadOnlyList<string> collections, CancellationToken cancellationToken)
     {
         var found = new List<NatsKvEntry>();
