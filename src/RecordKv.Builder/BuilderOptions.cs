@@ -90,9 +90,9 @@ public sealed record BuilderOptions
 
     /// <summary>
     /// Messages a repository's record index subject may gather since its last snapshot before the next flush of the
-    /// repository folds them into a new one (a listing reads them all); default 256.
+    /// repository folds them into a new one (a listing reads them all); default 1024.
     /// </summary>
-    public int RecordIndexCompactAfter { get; init; } = 256;
+    public int RecordIndexCompactAfter { get; init; } = 1024;
 
     /// <summary>The largest record index message (snapshot chunk or delta), in bytes; default 256 KiB (below max_payload).</summary>
     public int RecordIndexChunkBytes { get; init; } = 256 * 1024;

@@ -19,13 +19,16 @@ namespace RecordKv.Builder;
 /// </summary>
 internal sealed class BuilderStore
 {
+    // The largest record index fold kept in memory per repository (a busy repository's; see CompleteIndexAsync).
+    private const int IndexFoldMaxPaths = 65_536;
+
     private readonly RecordStoreKeys _keys;
     private readonly RecordWriter? _writer;
     private readonly BoundedLruCache<string, RepoTrack>?[] _tracks;
     private readonly int _trackCapacity;
     private readonly int _indexCompactAfter;
 
-    public BuilderStore(NatsKvStore records, NatsKvStore repos, NatsKvStore identities, RecordIndex index, DidPartitioner partitioner, RecordWriter? writer = null, int repoStateCacheSize = 100_000, int indexCompactAfter = 256)
+    public BuilderStore(NatsKvStore records, NatsKvStore repos, NatsKvStore identities, RecordIndex index, DidPartitioner partitioner, RecordWriter? writer = null, int repoStateCacheSize = 100_000, int indexCompactAfter = 1024)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(indexCompactAfter, 1);
         Records = records;
@@ -263,7 +266,7 @@ internal sealed class BuilderStore
             }
         }
 
-        await Index.WriteSnapshotAsync(did, paths, cancellationToken).ConfigureAwait(false);
+        await WriteIndexSnapshotAsync(did, paths, cancellationToken).ConfigureAwait(false);
 
         var rev = repository.Rev ?? "";
         var writes = BeginWrites();
@@ -318,7 +321,7 @@ internal sealed class BuilderStore
         }
 
         await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
-        await Index.WriteSnapshotAsync(did, [], cancellationToken).ConfigureAwait(false);
+        await WriteIndexSnapshotAsync(did, [], cancellationToken).ConfigureAwait(false);
         return existing.Count;
     }
 
@@ -328,6 +331,8 @@ internal sealed class BuilderStore
     /// </summary>
     public async ValueTask<int> AddToIndexAsync(RecordWriteBatch batch, string did, IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
     {
+        // The fold kept in memory stays a superset of the subject: it learns the paths before they are published.
+        CachedTrack(did)?.IndexPaths?.UnionWith(paths);
         var messages = Index.EncodeDelta('+', paths);
         foreach (var message in messages)
         {
@@ -359,7 +364,17 @@ internal sealed class BuilderStore
         deltas += await RemoveFromIndexAsync(did, removed, cancellationToken).ConfigureAwait(false);
         if (deltas >= _indexCompactAfter)
         {
-            await Index.WriteSnapshotAsync(did, await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            // nats-server 2.9 finds each next message of a subject by scanning the stream from the previous one, so
+            // reading a busy repository's subject costs what the whole stream took meanwhile: read it once, then keep
+            // the fold (bounded by IndexFoldMaxPaths) and compact from memory.
+            var track = CachedTrack(did);
+            var paths = track?.IndexPaths ?? new HashSet<string>(await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+            await Index.WriteSnapshotAsync(did, paths, cancellationToken).ConfigureAwait(false);
+            if (track is not null)
+            {
+                track.IndexPaths = paths.Count <= IndexFoldMaxPaths ? paths : null;
+            }
+
             deltas = 0;
         }
 
@@ -374,8 +389,31 @@ internal sealed class BuilderStore
             await Index.PublishAsync(did, message, cancellationToken).ConfigureAwait(false);
         }
 
+        // Only once acknowledged: until then the subject may still name them.
+        CachedTrack(did)?.IndexPaths?.ExceptWith(removed);
         return messages.Count;
     }
+
+    // Replaces the DID's subject with a snapshot; a fold kept in memory follows it.
+    private async Task WriteIndexSnapshotAsync(string did, IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var track = CachedTrack(did);
+        if (track?.IndexPaths is not null)
+        {
+            // A superset while the snapshot is written: the old paths stay until it is complete.
+            track.IndexPaths.UnionWith(paths);
+        }
+
+        await Index.WriteSnapshotAsync(did, paths, cancellationToken).ConfigureAwait(false);
+        if (track?.IndexPaths is not null)
+        {
+            track.IndexPaths = paths.Count <= IndexFoldMaxPaths ? new HashSet<string>(paths, StringComparer.Ordinal) : null;
+        }
+    }
+
+    // The DID's track when its partition's cache holds it (the only one whose fold is kept up to date).
+    private RepoTrack? CachedTrack(string did) =>
+        Volatile.Read(ref _tracks[Partitioner.PartitionOf(did)]) is { } cache && cache.TryGet(did, out var track) ? track : null;
 
     /// <summary>Publishes a record delete into a batch.</summary>
     public async ValueTask DeleteRecordAsync(RecordWriteBatch batch, string key, CancellationToken cancellationToken)

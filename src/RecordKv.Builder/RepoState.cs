@@ -5,6 +5,9 @@ namespace RecordKv.Builder;
 /// <summary>The repo bucket value of one repository: the commit point of the builder for that DID.</summary>
 public sealed record RepoState : IJsonOnDeserializing
 {
+    // A new state starts indexed; a stored one without the property was written before the index existed.
+    private int? _indexDeltas = 0;
+
     /// <summary>The revision of the last applied commit, or <c>null</c> when none is known.</summary>
     [JsonPropertyName("rev")]
     public string? Rev { get; init; }
@@ -45,9 +48,6 @@ public sealed record RepoState : IJsonOnDeserializing
     [JsonPropertyName("indexDeltas")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? IndexDeltas { get => _indexDeltas; init => _indexDeltas = value; }
-
-    // A new state starts indexed; a stored one without the property was written before the index existed.
-    private int? _indexDeltas = 0;
 
     /// <summary>
     /// The firehose seq of the last <c>#account</c> event applied. Account events carry no rev, so this is their guard:

@@ -19,6 +19,14 @@ internal sealed class RepoTrack
     /// </summary>
     public string? LastStreamRev { get; set; }
 
+    /// <summary>
+    /// The paths of the DID's record index subject folded in memory, kept once the subject has been compacted here (a
+    /// busy repository), so the next compaction writes its snapshot without reading the subject again; null when not
+    /// kept. Always a superset of the subject's paths: a path is added before its delta is published and removed only
+    /// after its removal is acknowledged (<see cref="BuilderStore"/>).
+    /// </summary>
+    public HashSet<string>? IndexPaths { get; set; }
+
     /// <summary>The highest rev of a verified event of this DID seen on the stream; an event not above it is a replay.</summary>
     public string? MaxVerifiedRev { get; set; }
 

@@ -121,13 +121,22 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         ]);
     }
 
-    [Fact]
-    public async Task CompleteIndexAsync_DeletesAndDeltasPastTheBound_RemovesDeletedPathsAndFoldsTheSubjectIntoASnapshot()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CompleteIndexAsync_DeletesAndDeltasPastTheBound_RemovesDeletedPathsAndFoldsTheSubjectIntoASnapshot(bool partitionConsumedHere)
     {
         var token = NatsServerFixture.TestTimeout();
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
         // Small chunks, so the snapshot takes several messages.
         var store = await FreshBuilderStore.OpenAsync(connection, token, indexCompactAfter: 8, chunkBytes: 1024);
+        if (partitionConsumedHere)
+        {
+            // The DID's track is cached: after its first compaction the fold is kept in memory and compacted from.
+            store.OpenPartition(store.Partitioner.PartitionOf(Did));
+        }
+
+        var track = await store.TrackAsync(Did, token);
         var state = new RepoState();
         var expected = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < 20; i++)
@@ -145,6 +154,14 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         var messages = (await new NatsJetStreamContext(connection).GetStreamSubjectsAsync(IndexStream(store), store.Index.SubjectFor(Did), token))[store.Index.SubjectFor(Did)];
         // 160 paths of 30 bytes in 1 KiB chunks: 5 snapshot chunks, and fewer than 8 deltas since.
         ((int)messages).ShouldBeLessThan(5 + 8, "the folded deltas are purged");
+        if (partitionConsumedHere)
+        {
+            track.IndexPaths.ShouldNotBeNull().OrderBy(path => path, StringComparer.Ordinal).ShouldBe(expected.OrderBy(path => path, StringComparer.Ordinal));
+        }
+        else
+        {
+            track.IndexPaths.ShouldBeNull("a partition not consumed here keeps nothing of its DIDs");
+        }
     }
 
     [Fact]

@@ -12,7 +12,7 @@ internal static class FreshBuilderStore
 {
     public const int Partitions = 4;
 
-    public static async Task<BuilderStore> OpenAsync(NatsConnection connection, CancellationToken token, int indexCompactAfter = 256, int chunkBytes = 256 * 1024)
+    public static async Task<BuilderStore> OpenAsync(NatsConnection connection, CancellationToken token, int indexCompactAfter = 1024, int chunkBytes = 256 * 1024)
     {
         var kv = new NatsKvContext(new NatsJetStreamContext(connection));
         var suffix = Guid.NewGuid().ToString("N")[..12];
