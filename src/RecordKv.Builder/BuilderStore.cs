@@ -327,13 +327,22 @@ internal sealed class BuilderStore
 
     /// <summary>
     /// Adds record paths to a DID's index ahead of their record writes, into the same batch: published before them on
-    /// the same connection, so the server stores the paths first. Returns the messages published.
+    /// the same connection, so the server stores the paths first. The same delta removes the paths of records deleted
+    /// since the DID's last delta (<see cref="RepoTrack.IndexRemovals"/>). Returns the messages published.
     /// </summary>
     public async ValueTask<int> AddToIndexAsync(RecordWriteBatch batch, string did, IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
     {
+        var track = CachedTrack(did);
         // The fold kept in memory stays a superset of the subject: it learns the paths before they are published.
-        CachedTrack(did)?.IndexPaths?.UnionWith(paths);
-        var messages = Index.EncodeDelta('+', paths);
+        track?.IndexPaths?.UnionWith(paths);
+        IEnumerable<string> removed = [];
+        if (track?.IndexRemovals is { } removals)
+        {
+            removed = removals;
+            track.IndexRemovals = null;
+        }
+
+        var messages = Index.EncodeDelta(removed, paths);
         foreach (var message in messages)
         {
             if (_writer is not null)
@@ -350,9 +359,9 @@ internal sealed class BuilderStore
     }
 
     /// <summary>
-    /// After a DID's record writes are acknowledged: removes the deleted paths from its index and, once the index has
-    /// gathered <c>indexCompactAfter</c> messages since its snapshot, folds them into a new one. Returns the state to
-    /// write (<see cref="RepoState.IndexDeltas"/> counted on).
+    /// After a DID's record writes are acknowledged: the deleted paths leave its index with the DID's next delta (or its
+    /// next snapshot), and once the index has gathered <c>indexCompactAfter</c> messages since its snapshot, they are
+    /// folded into a new one. Returns the state to write (<see cref="RepoState.IndexDeltas"/> counted on).
     /// </summary>
     public async Task<RepoState> CompleteIndexAsync(string did, RepoState state, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
     {
@@ -361,29 +370,43 @@ internal sealed class BuilderStore
             return state;
         }
 
-        deltas += await RemoveFromIndexAsync(did, removed, cancellationToken).ConfigureAwait(false);
-        if (deltas >= _indexCompactAfter)
+        var track = CachedTrack(did);
+        if (removed.Count > 0 && track is not null)
         {
-            // nats-server 2.9 finds each next message of a subject by scanning the stream from the previous one, so
-            // reading a busy repository's subject costs what the whole stream took meanwhile: read it once, then keep
-            // the fold (bounded by IndexFoldMaxPaths) and compact from memory.
-            var track = CachedTrack(did);
-            var paths = track?.IndexPaths ?? new HashSet<string>(await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
-            await Index.WriteSnapshotAsync(did, paths, cancellationToken).ConfigureAwait(false);
-            if (track is not null)
-            {
-                track.IndexPaths = paths.Count <= IndexFoldMaxPaths ? paths : null;
-            }
-
-            deltas = 0;
+            // The deletes are acknowledged: the store no longer holds these records, whatever the subject still says.
+            track.IndexPaths?.ExceptWith(removed);
+            (track.IndexRemovals ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(removed);
         }
 
-        return deltas == state.IndexDeltas ? state : state with { IndexDeltas = deltas };
+        if (deltas < _indexCompactAfter)
+        {
+            return state;
+        }
+
+        // nats-server 2.9 finds each next message of a subject by scanning the stream from the previous one, so reading
+        // a busy repository's subject costs what the whole stream took meanwhile: read it once, then keep the fold
+        // (bounded by IndexFoldMaxPaths) and compact from memory.
+        var paths = track?.IndexPaths;
+        if (paths is null)
+        {
+            paths = new HashSet<string>(await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+            paths.ExceptWith(track?.IndexRemovals ?? removed);
+        }
+
+        await Index.WriteSnapshotAsync(did, paths, cancellationToken).ConfigureAwait(false);
+        if (track is not null)
+        {
+            track.IndexPaths = paths.Count <= IndexFoldMaxPaths ? paths : null;
+            track.IndexRemovals = null;
+        }
+
+        return state with { IndexDeltas = 0 };
     }
 
+    // Removes paths from the DID's index by a delta of their own (acknowledged); returns the messages published.
     private async Task<int> RemoveFromIndexAsync(string did, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
     {
-        var messages = Index.EncodeDelta('-', removed);
+        var messages = Index.EncodeDelta(removed, []);
         foreach (var message in messages)
         {
             await Index.PublishAsync(did, message, cancellationToken).ConfigureAwait(false);
@@ -405,9 +428,14 @@ internal sealed class BuilderStore
         }
 
         await Index.WriteSnapshotAsync(did, paths, cancellationToken).ConfigureAwait(false);
-        if (track?.IndexPaths is not null)
+        if (track is not null)
         {
-            track.IndexPaths = paths.Count <= IndexFoldMaxPaths ? new HashSet<string>(paths, StringComparer.Ordinal) : null;
+            // The snapshot names only what the store holds or is about to: nothing is left to remove.
+            track.IndexRemovals = null;
+            if (track.IndexPaths is not null)
+            {
+                track.IndexPaths = paths.Count <= IndexFoldMaxPaths ? new HashSet<string>(paths, StringComparer.Ordinal) : null;
+            }
         }
     }
 

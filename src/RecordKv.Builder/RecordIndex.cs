@@ -68,9 +68,11 @@ internal sealed class RecordIndex
     }
 
     /// <summary>
-    /// Encodes a delta (paths added with <c>'+'</c> or removed with <c>'-'</c>) as messages of at most the chunk size.
+    /// Encodes a delta as messages of at most the chunk size: the <paramref name="removed"/> paths (<c>-path</c>) first,
+    /// then the <paramref name="added"/> ones (<c>+path</c>), so a path in both ends up listed.
     /// </summary>
-    public IReadOnlyList<byte[]> EncodeDelta(char operation, IEnumerable<string> paths) => Encode(operation, paths, emptyChunk: false);
+    public IReadOnlyList<byte[]> EncodeDelta(IEnumerable<string> removed, IEnumerable<string> added) =>
+        Encode(Lines('-', removed).Concat(Lines('+', added)), emptyChunk: false);
 
     /// <summary>
     /// Replaces a DID's subject with a snapshot of <paramref name="paths"/>: its chunks are written (acknowledged), then
@@ -79,7 +81,7 @@ internal sealed class RecordIndex
     public async Task<int> WriteSnapshotAsync(string did, IEnumerable<string> paths, CancellationToken cancellationToken)
     {
         var subject = SubjectFor(did);
-        var chunks = Encode('+', paths, emptyChunk: true);
+        var chunks = Encode(Lines('+', paths), emptyChunk: true);
         ulong first = 0;
         for (var i = 0; i < chunks.Count; i++)
         {
@@ -104,11 +106,14 @@ internal sealed class RecordIndex
     public async Task PublishAsync(string did, byte[] delta, CancellationToken cancellationToken) =>
         await _jetStream.PublishAsync(SubjectFor(did), delta, options: new NatsJetStreamPublishOptions { ExpectedStream = _stream }, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-    private List<byte[]> Encode(char operation, IEnumerable<string> paths, bool emptyChunk)
+    private static IEnumerable<(char Operation, string Path)> Lines(char operation, IEnumerable<string> paths) =>
+        paths.Select(path => (operation, path));
+
+    private List<byte[]> Encode(IEnumerable<(char Operation, string Path)> lines, bool emptyChunk)
     {
         var chunks = new List<byte[]>();
         var chunk = new StringBuilder();
-        foreach (var path in paths)
+        foreach (var (operation, path) in lines)
         {
             if (chunk.Length > 0 && chunk.Length + path.Length + 2 > _chunkBytes)
             {

@@ -27,6 +27,13 @@ internal sealed class RepoTrack
     /// </summary>
     public HashSet<string>? IndexPaths { get; set; }
 
+    /// <summary>
+    /// Paths of records this builder deleted (acknowledged) that the DID's record index subject still names: the DID's
+    /// next delta removes them, instead of a message of their own. Lost with the track, which only leaves the subject
+    /// naming records that are gone (a get that finds nothing at the next listing, until the next snapshot).
+    /// </summary>
+    public HashSet<string>? IndexRemovals { get; set; }
+
     /// <summary>The highest rev of a verified event of this DID seen on the stream; an event not above it is a replay.</summary>
     public string? MaxVerifiedRev { get; set; }
 
