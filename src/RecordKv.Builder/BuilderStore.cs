@@ -359,17 +359,19 @@ internal sealed class BuilderStore
     }
 
     /// <summary>
-    /// After a DID's record writes are acknowledged: the deleted paths leave its index with the DID's next delta (or its
-    /// next snapshot), and once the index has gathered <c>indexCompactAfter</c> messages since its snapshot, they are
-    /// folded into a new one. Returns the state to write (<see cref="RepoState.IndexDeltas"/> counted on).
+    /// After a DID's record writes are acknowledged: counts the <paramref name="added"/> index messages published for
+    /// them, the deleted paths leave its index with the DID's next delta (or its next snapshot), and once the index has
+    /// gathered <c>indexCompactAfter</c> messages since its snapshot, they are folded into a new one. Returns the state to
+    /// write (<see cref="RepoState.IndexDeltas"/> counted on; the same state when nothing changed).
     /// </summary>
-    public async Task<RepoState> CompleteIndexAsync(string did, RepoState state, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
+    public async Task<RepoState> CompleteIndexAsync(string did, RepoState state, int added, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
     {
         if (state.IndexDeltas is not { } deltas)
         {
             return state;
         }
 
+        deltas += added;
         var track = CachedTrack(did);
         if (removed.Count > 0 && track is not null)
         {
@@ -380,7 +382,7 @@ internal sealed class BuilderStore
 
         if (deltas < _indexCompactAfter)
         {
-            return state;
+            return deltas == state.IndexDeltas ? state : state with { IndexDeltas = deltas };
         }
 
         // nats-server 2.9 finds each next message of a subject by scanning the stream from the previous one, so reading

@@ -213,20 +213,12 @@ internal sealed class EventProcessor
             }
         }
 
-        var writes = pending?.Writes ?? _store.BeginWrites();
+        // Without a lane's batch, the commit is a batch of its own, made durable before this returns.
+        var batch = pending ?? new PendingCommits(_store);
         var indexed = RepoState.IsIndexed(state);
-        var indexDeltas = 0;
         var written = 0;
-        List<string>? removed = null;
         if (visible)
         {
-            if (indexed && PathsWritten(result.Writes) is { Count: > 0 } added)
-            {
-                // Into the index before the records: whatever happens to this builder, no record goes unlisted.
-                indexDeltas = await _store.AddToIndexAsync(writes, did, added, cancellationToken).ConfigureAwait(false);
-                pending?.AddedToIndex(did, added);
-            }
-
             foreach (var write in result.Writes)
             {
                 if (!_filter.Includes(write.Collection))
@@ -235,26 +227,16 @@ internal sealed class EventProcessor
                 }
 
                 var key = _store.RecordKey(did, write.Collection, write.RecordKey);
+                // Whatever happens to this builder, no record goes unlisted: the batch indexes a path before its record,
+                // and takes it out only once the delete is acknowledged.
+                var path = indexed ? RecordIndex.PathOf(write.Collection, write.RecordKey) : null;
                 if (write.Action == RepoAction.Delete)
                 {
-                    await _store.DeleteRecordAsync(writes, key, cancellationToken).ConfigureAwait(false);
-                    if (indexed)
-                    {
-                        // Out of the index only once the delete is acknowledged (at the flush).
-                        var path = RecordIndex.PathOf(write.Collection, write.RecordKey);
-                        if (pending is not null)
-                        {
-                            pending.RemovedFromStore(did, path);
-                        }
-                        else
-                        {
-                            (removed ??= []).Add(path);
-                        }
-                    }
+                    batch.Delete(did, key, path);
                 }
                 else
                 {
-                    await _store.PutRecordAsync(writes, key, write.Cid!.Value, commit.Rev, write.Record, cancellationToken).ConfigureAwait(false);
+                    batch.Put(did, key, path, write.Cid!.Value, commit.Rev, write.Record);
                 }
 
                 written++;
@@ -269,19 +251,21 @@ internal sealed class EventProcessor
             SyncState = RepoSyncStates.Synchronized,
             Pds = identity.Document.PdsEndpoint?.ToString() ?? state?.Pds,
             Collections = collections,
-            IndexDeltas = indexed ? (state?.IndexDeltas ?? 0) + indexDeltas : null,
         };
-        if (pending is not null)
+
+        // The state (the commit point) is written once every record write of the batch is acknowledged.
+        batch.Defer(did, track, next);
+        if (pending is null)
         {
-            // The lane writes the state (the commit point) once every record write of its batch is acknowledged.
-            pending.Defer(did, track, next);
-        }
-        else
-        {
-            // The repo state is the commit point: written only after every record write has been acknowledged.
-            await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
-            next = await _store.CompleteIndexAsync(did, next, removed ?? [], cancellationToken).ConfigureAwait(false);
-            await _store.PutRepoStateAsync(did, next, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                batch.Abandon();
+                throw;
+            }
         }
 
         _metrics.CommitApplied(written);
@@ -504,21 +488,6 @@ internal sealed class EventProcessor
         }
 
         return false;
-    }
-
-    // The paths of the records the commit creates or updates in included collections.
-    private List<string>? PathsWritten(IReadOnlyList<RecordWrite> writes)
-    {
-        List<string>? paths = null;
-        foreach (var write in writes)
-        {
-            if (write.Action != RepoAction.Delete && _filter.Includes(write.Collection))
-            {
-                (paths ??= []).Add(RecordIndex.PathOf(write.Collection, write.RecordKey));
-            }
-        }
-
-        return paths;
     }
 
     // The included collections the commit creates or updates records in.

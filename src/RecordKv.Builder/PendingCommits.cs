@@ -1,27 +1,29 @@
+using RecordKv.Atproto.Cids;
+
 namespace RecordKv.Builder;
 
 /// <summary>
-/// The commits a lane has applied but not yet made durable: their record writes are published into one batch and their
-/// repo states held back, so that a lane working through a backlog waits for acknowledgements once per batch instead of
-/// twice per commit, and several commits of one DID cost one repo-state write. <see cref="FlushAsync"/> waits for every
-/// record write's acknowledgement, then takes the deleted records' paths out of each DID's record index and only then
-/// writes each DID's latest state (the commit point). Only the lane that owns it touches it.
+/// The commits a lane has applied but not yet made durable: their record writes and repo states are held back, so that a
+/// lane working through a backlog publishes and waits for acknowledgements once per batch instead of twice per commit,
+/// and several commits of one DID cost one record index delta and one repo-state write. <see cref="FlushAsync"/>
+/// publishes each DID's new record paths into its record index, then the record writes in order, waits for every
+/// acknowledgement, and only then writes each DID's latest state (the commit point). Only the lane that owns it
+/// touches it.
 /// </summary>
 internal sealed class PendingCommits
 {
     private readonly BuilderStore _store;
     private readonly Dictionary<string, (RepoTrack Track, RepoState State)> _states = new(StringComparer.Ordinal);
+    private readonly List<HeldWrite> _writes = [];
+    private readonly Dictionary<string, List<string>> _added = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _removed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _deltas = new(StringComparer.Ordinal);
     private readonly List<Task> _puts = [];
-    private RecordWriteBatch? _writes;
 
     public PendingCommits(BuilderStore store) => _store = store;
 
-    /// <summary>The batch the pending commits publish their record writes into.</summary>
-    public RecordWriteBatch Writes => _writes ??= _store.BeginWrites();
-
     /// <summary>Whether anything waits for <see cref="FlushAsync"/>.</summary>
-    public bool IsEmpty => _writes is null && _states.Count == 0;
+    public bool IsEmpty => _writes.Count == 0 && _states.Count == 0;
 
     /// <summary>The DIDs whose states are held back.</summary>
     public IEnumerable<string> Dids => _states.Keys;
@@ -42,6 +44,47 @@ internal sealed class PendingCommits
         return false;
     }
 
+    /// <summary>
+    /// Holds a record put. <paramref name="path"/>: its record index path, for a DID whose index lists its records
+    /// (null otherwise); it goes into the index before the record is published.
+    /// </summary>
+    public void Put(string did, string key, string? path, Cid cid, string rev, ReadOnlyMemory<byte> cbor)
+    {
+        _writes.Add(new HeldWrite(key, cid, rev, cbor));
+        if (path is not null)
+        {
+            if (!_added.TryGetValue(did, out var added))
+            {
+                _added[did] = added = [];
+            }
+
+            added.Add(path);
+            // Deleted earlier in this batch and written again: it stays in the index.
+            if (_removed.TryGetValue(did, out var removed))
+            {
+                removed.Remove(path);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Holds a record delete. <paramref name="path"/> (null for a DID whose index does not list its records) leaves the
+    /// record index only once the delete is acknowledged.
+    /// </summary>
+    public void Delete(string did, string key, string? path)
+    {
+        _writes.Add(new HeldWrite(key, null, null, default));
+        if (path is not null)
+        {
+            if (!_removed.TryGetValue(did, out var removed))
+            {
+                _removed[did] = removed = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            removed.Add(path);
+        }
+    }
+
     /// <summary>Records a commit's new state: in memory at once, in the store at the next flush.</summary>
     public void Defer(string did, RepoTrack track, RepoState state)
     {
@@ -49,48 +92,44 @@ internal sealed class PendingCommits
         _states[did] = (track, state);
     }
 
-    /// <summary>A record path added to the DID's index in this batch: a delete of it earlier in the batch is undone.</summary>
-    public void AddedToIndex(string did, IEnumerable<string> paths)
-    {
-        if (_removed.TryGetValue(did, out var removed))
-        {
-            removed.ExceptWith(paths);
-        }
-    }
-
-    /// <summary>A record deleted in this batch: its path leaves the DID's index once the delete is acknowledged.</summary>
-    public void RemovedFromStore(string did, string path)
-    {
-        if (!_removed.TryGetValue(did, out var removed))
-        {
-            _removed[did] = removed = new HashSet<string>(StringComparer.Ordinal);
-        }
-
-        removed.Add(path);
-    }
-
     /// <summary>
-    /// Waits for every record write's acknowledgement, then completes each held DID's record index and writes its state;
-    /// throws when any write failed.
+    /// Publishes the held index paths and record writes, waits for every acknowledgement, then completes each held DID's
+    /// record index and writes its state; throws when any write failed.
     /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (_writes is { } writes)
+        if (_writes.Count > 0)
         {
-            _writes = null;
-            await writes.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
-        }
+            var batch = _store.BeginWrites();
 
-        if (_states.Count == 0)
-        {
-            return;
+            // Every path before any record, on the publisher's one connection: the server stores them first.
+            foreach (var (did, paths) in _added)
+            {
+                _deltas[did] = await _store.AddToIndexAsync(batch, did, paths, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var write in _writes)
+            {
+                if (write.Cid is { } cid)
+                {
+                    await _store.PutRecordAsync(batch, write.Key, cid, write.Rev!, write.Cbor, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _store.DeleteRecordAsync(batch, write.Key, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            _writes.Clear();
+            _added.Clear();
+            await batch.WhenAcknowledgedAsync(cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
             foreach (var (did, held) in _states)
             {
-                _puts.Add(CompleteAsync(did, held.State, _removed.GetValueOrDefault(did), cancellationToken));
+                _puts.Add(CompleteAsync(did, held.Track, held.State, cancellationToken));
             }
 
             await Task.WhenAll(_puts).ConfigureAwait(false);
@@ -102,6 +141,7 @@ internal sealed class PendingCommits
 
         _states.Clear();
         _removed.Clear();
+        _deltas.Clear();
     }
 
     /// <summary>
@@ -110,7 +150,8 @@ internal sealed class PendingCommits
     /// </summary>
     public void Abandon()
     {
-        _writes = null;
+        _writes.Clear();
+        _added.Clear();
         foreach (var did in _states.Keys)
         {
             _store.Forget(did);
@@ -118,11 +159,19 @@ internal sealed class PendingCommits
 
         _states.Clear();
         _removed.Clear();
+        _deltas.Clear();
     }
 
-    private async Task CompleteAsync(string did, RepoState state, IReadOnlyCollection<string>? removed, CancellationToken cancellationToken)
+    // The DID's record index, then its state. The state written may be a new copy (the index's count moves on): the
+    // track follows it, so the lane's next write compares against the revision written here.
+    private async Task CompleteAsync(string did, RepoTrack track, RepoState state, CancellationToken cancellationToken)
     {
-        state = await _store.CompleteIndexAsync(did, state, removed ?? [], cancellationToken).ConfigureAwait(false);
+        state = await _store.CompleteIndexAsync(did, state, _deltas.GetValueOrDefault(did), _removed.GetValueOrDefault(did) ?? [], cancellationToken).ConfigureAwait(false);
+        track.State = state;
         await _store.PutRepoStateAsync(did, state, cancellationToken).ConfigureAwait(false);
     }
+
+    // A record write held until the flush: a put (with its CID) or a delete. The CBOR is a slice of the frame, which the
+    // lane holds until it acks it after the flush.
+    private readonly record struct HeldWrite(string Key, Cid? Cid, string? Rev, ReadOnlyMemory<byte> Cbor);
 }

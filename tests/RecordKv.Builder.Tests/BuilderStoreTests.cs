@@ -148,7 +148,7 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
             string[] removed = [added[0], added[1]];
             expected.ExceptWith(removed);
             everRemoved.UnionWith(removed);
-            state = await store.CompleteIndexAsync(Did, state with { IndexDeltas = state.IndexDeltas + deltas }, removed, token);
+            state = await store.CompleteIndexAsync(Did, state, deltas, removed, token);
             state.IndexDeltas.ShouldNotBeNull().ShouldBeLessThan(8);
         }
 
