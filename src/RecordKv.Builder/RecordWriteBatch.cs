@@ -3,7 +3,7 @@ using RecordKv.Nats.JetStream;
 namespace RecordKv.Builder;
 
 /// <summary>
-/// The record writes of one commit or resync, published without waiting for each PubAck; <see cref="WhenAcknowledgedAsync"/>
+/// The record writes of one lane batch or resync, published without waiting for each PubAck; <see cref="WhenAcknowledgedAsync"/>
 /// completes once every one of them is acknowledged, and throws when any failed (the event is then redelivered and
 /// applied again, which puts and deletes make harmless).
 /// </summary>
