@@ -474,8 +474,9 @@ internal sealed class BuilderStore
         Records.DeleteAsync(RecordKey(did, collection, recordKey), cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Lists the records the store holds for a DID, with their CIDs: the paths its record index names (one get each),
-    /// or, for a state written before the index existed, every record in a collection with as many segments as one of
+    /// Lists the records the store holds for a DID, with their CIDs: the paths its record index names (one get each;
+    /// read from the subject, or from the fold kept in memory for a busy repository), or, for a state written before the
+    /// index existed, every record in a collection with as many segments as one of
     /// the state's collections (they cover every record, see <see cref="AnnounceCollectionsAsync"/>).
     /// </summary>
     internal async Task<List<StoredRecordKey>> ListRecordsAsync(string did, RepoState? state, CancellationToken cancellationToken)
@@ -483,8 +484,10 @@ internal sealed class BuilderStore
         IReadOnlyList<NatsKvEntry> entries;
         if (RepoState.IsIndexed(state))
         {
-            var keys = new List<string>();
-            foreach (var path in await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false))
+            // A busy repository's fold kept in memory names every stored record, as the subject does.
+            var paths = CachedTrack(did)?.IndexPaths ?? await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false);
+            var keys = new List<string>(paths.Count);
+            foreach (var path in paths)
             {
                 var slash = path.IndexOf('/', StringComparison.Ordinal);
                 if (slash <= 0)

@@ -163,6 +163,11 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         {
             track.IndexPaths.ShouldNotBeNull().OrderBy(path => path, StringComparer.Ordinal).ShouldBe(expected.OrderBy(path => path, StringComparer.Ordinal));
 
+            // A listing goes by the fold: of the paths it names, those stored (only this one here) are listed.
+            byte[] emptyMap = [0xA0];
+            await store.PutRecordAsync(Did, "app.bsky.feed.like", "3k019009", Cid.ForDagCbor(emptyMap), "3kaaaaaaaaa2a", emptyMap, token);
+            (await store.ListRecordsAsync(Did, state, token)).Select(entry => entry.Id).ShouldBe([new RecordId(Did, "app.bsky.feed.like", "3k019009")]);
+
             // The DID's next delta carries the removals still due: the subject then names exactly what is stored.
             await store.AddToIndexAsync(store.BeginWrites(), Did, ["app.bsky.feed.post/3knext"], token);
             expected.Add("app.bsky.feed.post/3knext");
