@@ -391,8 +391,20 @@ internal sealed class BuilderStore
         var paths = track?.IndexPaths;
         if (paths is null)
         {
-            paths = new HashSet<string>(await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
-            paths.ExceptWith(track?.IndexRemovals ?? removed);
+            try
+            {
+                paths = new HashSet<string>(await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+                paths.ExceptWith(track?.IndexRemovals ?? removed);
+            }
+            catch (FormatException)
+            {
+                // A subject that cannot be read: the snapshot names what the walk through the state's collections finds.
+                paths = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var record in await ListRecordsAsync(did, state, cancellationToken).ConfigureAwait(false))
+                {
+                    paths.Add(RecordIndex.PathOf(record.Id.Collection, record.Id.RecordKey));
+                }
+            }
         }
 
         await Index.WriteSnapshotAsync(did, paths, cancellationToken).ConfigureAwait(false);
@@ -481,13 +493,28 @@ internal sealed class BuilderStore
     /// </summary>
     internal async Task<List<StoredRecordKey>> ListRecordsAsync(string did, RepoState? state, CancellationToken cancellationToken)
     {
-        IReadOnlyList<NatsKvEntry> entries;
-        if (RepoState.IsIndexed(state))
+        var entries = RepoState.IsIndexed(state)
+            ? await IndexedEntriesAsync(did, state, cancellationToken).ConfigureAwait(false)
+            : await WalkRecordsAsync(did, state!.Collections, cancellationToken).ConfigureAwait(false);
+        var found = new List<StoredRecordKey>(entries.Count);
+        foreach (var entry in entries)
+        {
+            found.Add(new StoredRecordKey(entry.Key, RecordStoreKeys.ParseKey(entry.Key, out _), entry.Headers?.GetLastValue(AtprotoHeaders.Cid)));
+        }
+
+        return found;
+    }
+
+    // The stored records the DID's record index names. A subject that cannot be read (written by something else than a
+    // builder) is passed over for the walk through the state's collections (every collection the DID has records in,
+    // once its writer's final state is written); the caller's snapshot then replaces it.
+    private async Task<IReadOnlyList<NatsKvEntry>> IndexedEntriesAsync(string did, RepoState? state, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        try
         {
             // A busy repository's fold kept in memory names every stored record, as the subject does.
-            var paths = CachedTrack(did)?.IndexPaths ?? await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false);
-            var keys = new List<string>(paths.Count);
-            foreach (var path in paths)
+            foreach (var path in CachedTrack(did)?.IndexPaths ?? await Index.ReadAsync(did, cancellationToken).ConfigureAwait(false))
             {
                 var slash = path.IndexOf('/', StringComparison.Ordinal);
                 if (slash <= 0)
@@ -497,21 +524,13 @@ internal sealed class BuilderStore
 
                 keys.Add(RecordKey(did, path[..slash], path[(slash + 1)..]));
             }
-
-            entries = await Records.GetEntriesAsync(keys, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        else
+        catch (FormatException)
         {
-            entries = await WalkRecordsAsync(did, state!.Collections, cancellationToken).ConfigureAwait(false);
+            return await WalkRecordsAsync(did, state?.Collections ?? [], cancellationToken).ConfigureAwait(false);
         }
 
-        var found = new List<StoredRecordKey>(entries.Count);
-        foreach (var entry in entries)
-        {
-            found.Add(new StoredRecordKey(entry.Key, RecordStoreKeys.ParseKey(entry.Key, out _), entry.Headers?.GetLastValue(AtprotoHeaders.Cid)));
-        }
-
-        return found;
+        return await Records.GetEntriesAsync(keys, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     // One listing per collection length in segments, not per collection: `p.*.*.*.*.did.*` selects the DID's records in

@@ -121,6 +121,25 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         ]);
     }
 
+    [Fact]
+    public async Task ListRecordsAsync_IndexSubjectThatCannotBeRead_ListsThroughTheStatesCollectionsAndTheNextSnapshotReplacesIt()
+    {
+        var token = NatsServerFixture.TestTimeout();
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
+        var (store, _) = await OpenTwoBuildersAsync(connection, token);
+        byte[] emptyMap = [0xA0];
+        await store.Index.PublishAsync(Did, "written by something else\n"u8.ToArray(), token);
+        await store.PutRecordAsync(Did, "app.bsky.feed.post", "3kpost", Cid.ForDagCbor(emptyMap), "3kaaaaaaaaa2a", emptyMap, token);
+        var state = new RepoState { Rev = "3kaaaaaaaaa2a", Collections = ["app.bsky.feed.post"] };
+
+        var listed = await store.ListRecordsAsync(Did, state, token);
+        var compacted = await store.CompleteIndexAsync(Did, state, added: 1024, removed: [], token);
+
+        listed.Select(entry => entry.Id).ShouldBe([new RecordId(Did, "app.bsky.feed.post", "3kpost")]);
+        compacted.IndexDeltas.ShouldBe(0);
+        (await store.Index.ReadAsync(Did, token)).ToArray().ShouldBe(["app.bsky.feed.post/3kpost"], "the compaction's snapshot replaces what could not be read");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
