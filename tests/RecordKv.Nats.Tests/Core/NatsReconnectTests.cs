@@ -39,13 +39,16 @@ public sealed class NatsReconnectTests
                 states.Add(e.State);
             }
         };
-        await using var subscription = await subscriber.SubscribeAsync("stream", options: new NatsSubscriptionOptions { Capacity = 100_000 }, cancellationToken: token);
+        const int capacity = 100_000;
+        await using var subscription = await subscriber.SubscribeAsync("stream", options: new NatsSubscriptionOptions { Capacity = capacity }, cancellationToken: token);
         await subscriber.PingAsync(token);
         using var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(token);
         var published = 0;
         var stream = Task.Run(async () =>
         {
-            while (!stopPublishing.IsCancellationRequested)
+            // Bounded below the subscription's capacity: the test reads only the first messages of the flood, so on a
+            // fast machine an unbounded one overflowed it (13,629 dropped) before both clients had reconnected.
+            while (!stopPublishing.IsCancellationRequested && published < capacity - 10_000)
             {
                 await publisher.PublishAsync("stream", Encoding.UTF8.GetBytes($"s{published}"), cancellationToken: token);
                 published++;
