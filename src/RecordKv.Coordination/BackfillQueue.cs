@@ -26,36 +26,21 @@ public static class BackfillQueue
         ArgumentNullException.ThrowIfNull(jetStream);
         ArgumentNullException.ThrowIfNull(options);
         var names = options.Names;
-        try
-        {
-            return await jetStream.GetStreamInfoAsync(names.BackfillStream, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NatsJetStreamNotFoundException)
-        {
-        }
-
-        var config = new StreamConfig
-        {
-            Name = names.BackfillStream,
-            Description = "RecordKv: backfill jobs, one resync per repository, work queue by DID partition",
-            Subjects = [names.BackfillSubjectPrefix + ".*"],
-            Retention = StreamRetentionPolicy.WorkQueue,
-            DuplicateWindow = options.BackfillDuplicateWindow,
-            Discard = StreamDiscardPolicy.Old,
-            Storage = StreamStorageType.File,
-            NumReplicas = options.Replicas,
-        };
-        try
-        {
-            var created = await jetStream.CreateStreamAsync(config, cancellationToken).ConfigureAwait(false);
-            Log.StreamCreated(logger, config.Name, config.Subjects[0], config.MaxMsgSize);
-            return created;
-        }
-        catch (NatsJetStreamException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Another service created it at the same moment.
-            return await jetStream.GetStreamInfoAsync(names.BackfillStream, cancellationToken).ConfigureAwait(false);
-        }
+        return await RecordKvStore.EnsureStreamAsync(
+            jetStream,
+            new StreamConfig
+            {
+                Name = names.BackfillStream,
+                Description = "RecordKv: backfill jobs, one resync per repository, work queue by DID partition",
+                Subjects = [names.BackfillSubjectPrefix + ".*"],
+                Retention = StreamRetentionPolicy.WorkQueue,
+                DuplicateWindow = options.BackfillDuplicateWindow,
+                Discard = StreamDiscardPolicy.Old,
+                Storage = StreamStorageType.File,
+                NumReplicas = options.Replicas,
+            },
+            logger,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Publishes one job to its partition's subject; true when the stream stored it, false when it was a duplicate.</summary>

@@ -129,18 +129,9 @@ public sealed class RecordKvStore
     private static async Task<StreamInfo> EnsureFirehoseStreamAsync(NatsJetStreamContext jetStream, RecordKvStoreOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         var names = options.Names;
-        StreamInfo? existing = null;
-        try
-        {
-            existing = await jetStream.GetStreamInfoAsync(names.FirehoseStream, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NatsJetStreamNotFoundException)
-        {
-        }
-
-        if (existing is null)
-        {
-            var config = new StreamConfig
+        var existing = await EnsureStreamAsync(
+            jetStream,
+            new StreamConfig
             {
                 Name = names.FirehoseStream,
                 Description = "RecordKv: raw atproto firehose frames, one subject per DID partition",
@@ -153,20 +144,9 @@ public sealed class RecordKvStore
                 Discard = StreamDiscardPolicy.Old,
                 Storage = StreamStorageType.File,
                 NumReplicas = options.Replicas,
-            };
-            try
-            {
-                existing = await jetStream.CreateStreamAsync(config, cancellationToken).ConfigureAwait(false);
-                Log.StreamCreated(logger, config.Name, config.Subjects[0], config.MaxMsgSize);
-                return existing;
-            }
-            catch (NatsJetStreamException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Another service created it at the same moment.
-                existing = await jetStream.GetStreamInfoAsync(names.FirehoseStream, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
+            },
+            logger,
+            cancellationToken).ConfigureAwait(false);
         if (existing.Config.MaxMsgSize is > 0 and var size && size < options.FirehoseMaxMessageBytes)
         {
             existing = await jetStream.UpdateStreamAsync(existing.Config with { MaxMsgSize = options.FirehoseMaxMessageBytes }, cancellationToken).ConfigureAwait(false);
@@ -185,35 +165,48 @@ public sealed class RecordKvStore
         ArgumentNullException.ThrowIfNull(jetStream);
         ArgumentNullException.ThrowIfNull(options);
         var names = options.Names;
+        await EnsureStreamAsync(
+            jetStream,
+            new StreamConfig
+            {
+                Name = names.RecordIndexStream,
+                Description = "RecordKv: the record keys of each repository, one subject per DID (builders list a repository from it)",
+                Subjects = [names.RecordIndexSubjectPrefix + ".*"],
+                Retention = StreamRetentionPolicy.Limits,
+                Discard = StreamDiscardPolicy.Old,
+                Storage = StreamStorageType.File,
+                AllowDirect = true,
+                NumReplicas = options.Replicas,
+            },
+            logger,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Binds to a stream, creating it with <paramref name="config"/> when missing (idempotent; safe when several services
+    /// start together: one that loses the race binds to the stream the other created). An existing stream keeps its
+    /// configuration.
+    /// </summary>
+    internal static async Task<StreamInfo> EnsureStreamAsync(NatsJetStreamContext jetStream, StreamConfig config, ILogger logger, CancellationToken cancellationToken)
+    {
         try
         {
-            await jetStream.GetStreamInfoAsync(names.RecordIndexStream, cancellationToken).ConfigureAwait(false);
-            return;
+            return await jetStream.GetStreamInfoAsync(config.Name, cancellationToken).ConfigureAwait(false);
         }
         catch (NatsJetStreamNotFoundException)
         {
         }
 
-        var config = new StreamConfig
-        {
-            Name = names.RecordIndexStream,
-            Description = "RecordKv: the record keys of each repository, one subject per DID (builders list a repository from it)",
-            Subjects = [names.RecordIndexSubjectPrefix + ".*"],
-            Retention = StreamRetentionPolicy.Limits,
-            Discard = StreamDiscardPolicy.Old,
-            Storage = StreamStorageType.File,
-            AllowDirect = true,
-            NumReplicas = options.Replicas,
-        };
         try
         {
-            await jetStream.CreateStreamAsync(config, cancellationToken).ConfigureAwait(false);
-            Log.StreamCreated(logger, config.Name, config.Subjects[0], config.MaxMsgSize);
+            var created = await jetStream.CreateStreamAsync(config, cancellationToken).ConfigureAwait(false);
+            Log.StreamCreated(logger, config.Name, config.Subjects![0], config.MaxMsgSize);
+            return created;
         }
         catch (NatsJetStreamException) when (!cancellationToken.IsCancellationRequested)
         {
             // Another service created it at the same moment.
-            await jetStream.GetStreamInfoAsync(names.RecordIndexStream, cancellationToken).ConfigureAwait(false);
+            return await jetStream.GetStreamInfoAsync(config.Name, cancellationToken).ConfigureAwait(false);
         }
     }
 
