@@ -13,6 +13,9 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
 {
     private const string Did = "did:plc:handover0000000000000000";
 
+    private static readonly byte[] EmptyRecord = [0xA0];
+    private static readonly Cid EmptyRecordCid = Cid.ForDagCbor(EmptyRecord);
+
     [Fact]
     public async Task PutRepoStateAsync_StateChangedSinceRead_ThrowsConflictAndKeepsTheNewerState()
     {
@@ -74,18 +77,16 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
         var (store, _) = await OpenTwoBuildersAsync(connection, token);
         var neighbour = NeighbourOf(store, Did);
-        byte[] emptyMap = [0xA0];
-        var cid = Cid.ForDagCbor(emptyMap);
-        await store.PutRecordAsync(Did, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
-        await store.PutRecordAsync(Did, "app.bsky.feed.like", "3klike", cid, "3kaaaaaaaaa2a", emptyMap, token);
-        await store.PutRecordAsync(Did, "com.example.three.tokens.more", "self", cid, "3kaaaaaaaaa2a", emptyMap, token);
-        await store.PutRecordAsync(Did, "app.bsky.feed.post", "3kgone", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await PutEmptyRecordAsync(store, Did, "app.bsky.feed.post", "3kpost", token);
+        await PutEmptyRecordAsync(store, Did, "app.bsky.feed.like", "3klike", token);
+        await PutEmptyRecordAsync(store, Did, "com.example.three.tokens.more", "self", token);
+        await PutEmptyRecordAsync(store, Did, "app.bsky.feed.post", "3kgone", token);
         await store.DeleteRecordAsync(Did, "app.bsky.feed.post", "3kgone", token);
-        await store.PutRecordAsync(neighbour, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await PutEmptyRecordAsync(store, neighbour, "app.bsky.feed.post", "3kpost", token);
 
         var listed = await store.ListRecordsAsync(Did, PreIndexState(["app.bsky.feed.post", "com.example.three.tokens.more"]), token);
 
-        listed.ShouldAllBe(entry => entry.Cid == cid.ToString(), "each listed record carries its CID, so a resync can skip unchanged ones");
+        listed.ShouldAllBe(entry => entry.Cid == EmptyRecordCid.ToString(), "each listed record carries its CID, so a resync can skip unchanged ones");
         // A like is a four-segment collection like a post: one a writer killed before naming it in the state is found.
         listed.Select(entry => entry.Id).OrderBy(id => id.Collection, StringComparer.Ordinal).ShouldBe(
         [
@@ -103,21 +104,19 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
         var (store, _) = await OpenTwoBuildersAsync(connection, token);
         var neighbour = NeighbourOf(store, Did);
-        byte[] emptyMap = [0xA0];
-        var cid = Cid.ForDagCbor(emptyMap);
         await store.AddToIndexAsync(store.BeginWrites(), Did, ["app.bsky.feed.post/3kpost", "com.example.three.tokens.more/self", "app.bsky.feed.like/3knever"], token);
-        await store.PutRecordAsync(Did, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
-        await store.PutRecordAsync(Did, "com.example.three.tokens.more", "self", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await PutEmptyRecordAsync(store, Did, "app.bsky.feed.post", "3kpost", token);
+        await PutEmptyRecordAsync(store, Did, "com.example.three.tokens.more", "self", token);
         await store.AddToIndexAsync(store.BeginWrites(), neighbour, ["app.bsky.feed.post/3kpost"], token);
-        await store.PutRecordAsync(neighbour, "app.bsky.feed.post", "3kpost", cid, "3kaaaaaaaaa2a", emptyMap, token);
+        await PutEmptyRecordAsync(store, neighbour, "app.bsky.feed.post", "3kpost", token);
 
         var listed = await store.ListRecordsAsync(Did, state: null, token);
 
         // The like was indexed by a writer that died before writing it: listed in the index, not stored, not listed.
         listed.Select(entry => (entry.Id, entry.Cid)).OrderBy(entry => entry.Id.Collection, StringComparer.Ordinal).ShouldBe(
         [
-            (new RecordId(Did, "app.bsky.feed.post", "3kpost"), cid.ToString()),
-            (new RecordId(Did, "com.example.three.tokens.more", "self"), cid.ToString()),
+            (new RecordId(Did, "app.bsky.feed.post", "3kpost"), EmptyRecordCid.ToString()),
+            (new RecordId(Did, "com.example.three.tokens.more", "self"), EmptyRecordCid.ToString()),
         ]);
     }
 
@@ -127,9 +126,8 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         var token = NatsServerFixture.TestTimeout();
         await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Servers = [fixture.Url] }, token);
         var (store, _) = await OpenTwoBuildersAsync(connection, token);
-        byte[] emptyMap = [0xA0];
         await store.Index.PublishAsync(Did, "written by something else\n"u8.ToArray(), token);
-        await store.PutRecordAsync(Did, "app.bsky.feed.post", "3kpost", Cid.ForDagCbor(emptyMap), "3kaaaaaaaaa2a", emptyMap, token);
+        await PutEmptyRecordAsync(store, Did, "app.bsky.feed.post", "3kpost", token);
         var state = new RepoState { Rev = "3kaaaaaaaaa2a", Collections = ["app.bsky.feed.post"] };
 
         var listed = await store.ListRecordsAsync(Did, state, token);
@@ -183,8 +181,7 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
             track.IndexPaths.ShouldNotBeNull().OrderBy(path => path, StringComparer.Ordinal).ShouldBe(expected.OrderBy(path => path, StringComparer.Ordinal));
 
             // A listing goes by the fold: of the paths it names, those stored (only this one here) are listed.
-            byte[] emptyMap = [0xA0];
-            await store.PutRecordAsync(Did, "app.bsky.feed.like", "3k019009", Cid.ForDagCbor(emptyMap), "3kaaaaaaaaa2a", emptyMap, token);
+            await PutEmptyRecordAsync(store, Did, "app.bsky.feed.like", "3k019009", token);
             (await store.ListRecordsAsync(Did, state, token)).Select(entry => entry.Id).ShouldBe([new RecordId(Did, "app.bsky.feed.like", "3k019009")]);
 
             // The DID's next delta carries the removals still due: the subject then names exactly what is stored.
@@ -209,10 +206,9 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
         repository.Records.Count.ShouldBeGreaterThan(2);
         var unchanged = repository.Records[0];
         var changed = repository.Records[1];
-        byte[] emptyMap = [0xA0];
         await store.PutRecordAsync(did, unchanged.Collection, unchanged.RecordKey, unchanged.Cid, "3kaaaaaaaaa2a", unchanged.Data.Span, token);
-        await store.PutRecordAsync(did, changed.Collection, changed.RecordKey, Cid.ForDagCbor(emptyMap), "3kaaaaaaaaa2a", emptyMap, token);
-        await store.PutRecordAsync(did, "app.bsky.feed.like", "3kdeletedduringgap", Cid.ForDagCbor(emptyMap), "3kaaaaaaaaa2a", emptyMap, token);
+        await PutEmptyRecordAsync(store, did, changed.Collection, changed.RecordKey, token);
+        await PutEmptyRecordAsync(store, did, "app.bsky.feed.like", "3kdeletedduringgap", token);
         var unchangedKey = store.RecordKey(did, unchanged.Collection, unchanged.RecordKey);
         var unchangedRevision = (await store.Records.GetEntryAsync(unchangedKey, token))!.Revision;
         // Stored before the record index existed: listed by collection, and indexed by the reconcile.
@@ -279,6 +275,10 @@ public sealed class BuilderStoreTests(NatsServerFixture fixture)
     }
 
     private static string IndexStream(BuilderStore store) => "RECORD_INDEX_" + store.Records.Bucket["record_".Length..];
+
+    // An empty-map record, as a commit of rev 3kaaaaaaaaa2a writes it.
+    private static Task PutEmptyRecordAsync(BuilderStore store, string did, string collection, string recordKey, CancellationToken token) =>
+        store.PutRecordAsync(did, collection, recordKey, EmptyRecordCid, "3kaaaaaaaaa2a", EmptyRecord, token);
 
     // Another DID in the same partition as the given one.
     private static string NeighbourOf(BuilderStore store, string did)
