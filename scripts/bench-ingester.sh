@@ -32,10 +32,6 @@ nats_pid=$!
 pids+=("$nats_pid")
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:${monitor_port}/healthz" > /dev/null && break; sleep 0.1; done
 
-cpu_ticks() { # user+system clock ticks of process $1 (0 once it is gone)
-  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
-}
-
 stream_state() { # "messages first_ts last_ts" of the stream named $1 (timestamps in epoch seconds)
   curl -sf "http://127.0.0.1:${monitor_port}/jsz?streams=true" | python3 -c '
 import json, sys, datetime
@@ -67,22 +63,46 @@ run_case() { # name, simulator port, simulator pid, store prefix
   pids+=("$time_pid")
   local ingester_pid=""
   for _ in $(seq 200); do ingester_pid=$(pgrep -P "$time_pid" || true); [ -n "$ingester_pid" ] && break; sleep 0.01; done
-  local target have first last state
-  local start_ingester="" start_nats="" start_sim="" start_have=0
-  local deadline=$((SECONDS + 1800))
-  while true; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "timed out waiting for the stream to hold every frame"; exit 1; }
-    target=$(curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["frames"] if d.get("generationComplete", False) else -1)')
-    read -r have first last <<< "$(stream_state "${prefix}_FIREHOSE")"
-    if [ -z "$start_ingester" ] && [ "$have" -gt 0 ]; then
-      start_ingester=$(cpu_ticks "$ingester_pid"); start_nats=$(cpu_ticks "$nats_pid"); start_sim=$(cpu_ticks "$sim_pid"); start_have=$have
-    fi
-    if [ "$target" -ge 0 ] && [ "$have" -ge "$target" ]; then break; fi
-    if ! kill -0 "$time_pid" 2>/dev/null; then echo "ingester died:"; cat "$work/$name.log"; exit 1; fi
-    sleep 0.05
-  done
-  local end_ingester end_nats end_sim
-  end_ingester=$(cpu_ticks "$ingester_pid"); end_nats=$(cpu_ticks "$nats_pid"); end_sim=$(cpu_ticks "$sim_pid")
+  # One watcher process polls (10 times a second, no process start per poll, so the meter takes little of the CPU it
+  # measures) until the stream holds every frame the simulator generated, and prints the CPU ticks of the three
+  # processes at the first stored frame and at the last.
+  local start_have start_ingester end_ingester start_nats end_nats start_sim end_sim
+  read -r start_have start_ingester end_ingester start_nats end_nats start_sim end_sim <<< "$(python3 - \
+    "$monitor_port" "${prefix}_FIREHOSE" "$sim_port" "$time_pid" "$ingester_pid" "$nats_pid" "$sim_pid" <<'PY'
+import json, os, sys, time, urllib.request
+monitor, stream, sim, waiter = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+pids = sys.argv[5:]
+def ticks(pid):
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except OSError:
+        return 0
+def stored():
+    data = json.load(urllib.request.urlopen(f"http://127.0.0.1:{monitor}/jsz?streams=true"))
+    for account in data.get("account_details", []):
+        for s in account.get("stream_detail", []):
+            if s["name"] == stream: return s["state"]["messages"]
+    return 0
+def target():  # every frame the simulator will have sent, None while it is still generating (the live case)
+    stats = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sim}/_sim/stats"))
+    return stats["frames"] if stats.get("generationComplete", False) else None
+known = target()
+deadline = time.time() + 1800
+first = None
+while True:
+    if time.time() > deadline: sys.exit("timed out waiting for the stream to hold every frame")
+    if not os.path.exists(f"/proc/{waiter}"): sys.exit("the ingester died")
+    have = stored()
+    if first is None and have > 0: first = [have] + [ticks(p) for p in pids]
+    if known is None: known = target()
+    if known is not None and have >= known: break
+    time.sleep(0.1)
+last = [ticks(p) for p in pids]
+print(first[0], first[1], last[0], first[2], last[1], first[3], last[2])
+PY
+)" || { cat "$work/$name.log"; exit 1; }
+  local target; target=$(curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["frames"])')
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
   kill -TERM "$ingester_pid" 2>/dev/null || true
   wait "$time_pid" || true
