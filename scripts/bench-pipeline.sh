@@ -160,6 +160,9 @@ def backlog():  # frames not yet built over the 16 kv-builder consumers, -1 unti
                 if c["name"].startswith("kv-builder-"):
                     found += 1; total += c["num_pending"] + c["num_ack_pending"]
     return total if found == 16 else -1
+def messages():  # messages into and out of nats-server so far (every client's publishes, acks and requests; deliveries)
+    data = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/varz"))
+    return data["in_msgs"], data["out_msgs"]
 warm = None
 while True:
     if not os.path.exists(f"/proc/{builder}"): sys.exit("the builder stopped")
@@ -167,14 +170,16 @@ while True:
     now = time.time()
     if left == 0: break
     if warm is None and 0 <= left <= events * 2 // 3:
-        warm = (now, left, cpu(builder), cpu(nats))
+        warm = (now, left, cpu(builder), cpu(nats), messages())
     time.sleep(0.1)
 print(f"{commits:,} commits verified and written in {now - start:.1f} s (from builder process start, .NET start-up included): {commits / (now - start):,.0f} commits/s")
 if warm:
-    at, frames, builder_cpu, nats_cpu = warm
+    at, frames, builder_cpu, nats_cpu, (in_before, out_before) = warm
     seconds = now - at
+    in_after, out_after = messages()
     print(f"sustained (after the first third): {frames:,} frames in {seconds:.2f} s = {frames / seconds:,.0f} frames/s, about {commits * frames / events / seconds:,.0f} commits/s; "
-          f"CPU-µs per frame: builder {(cpu(builder) - builder_cpu) * 1e6 / frames:,.0f}, nats-server {(cpu(nats) - nats_cpu) * 1e6 / frames:,.0f}")
+          f"CPU-µs per frame: builder {(cpu(builder) - builder_cpu) * 1e6 / frames:,.0f}, nats-server {(cpu(nats) - nats_cpu) * 1e6 / frames:,.0f}; "
+          f"messages per frame into nats-server {(in_after - in_before) / frames:.2f}, out of it {(out_after - out_before) / frames:.2f}")
 PY
 # Repo-state writes (the bucket keeps one revision per key, so its stream's last sequence counts the writes): a lane
 # writes a DID's state once per batch, plus once before the DID's first record in a collection.
