@@ -16,7 +16,9 @@ trap cleanup EXIT
 
 cd "$root"
 dotnet build src/RecordKv.Cli -c Release -v q -nologo > /dev/null
-dotnet build scripts/sim-subscriber-meter.cs -c Release -v q -nologo > /dev/null
+# Built into the temporary directory and started as a plain dll: `dotnet run` would evaluate the project again (a few
+# CPU-seconds) while the simulator is already emitting.
+dotnet build scripts/sim-subscriber-meter.cs -c Release -v q -nologo -o "$work/meter" > /dev/null
 cli="$root/src/RecordKv.Cli/bin/Release/net10.0/recordkv.dll"
 
 exec 9> /tmp/recordkv-bench.lock
@@ -27,8 +29,9 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   dotnet "$cli" sim --port "$port" --seed 1 --accounts 1000 --records-per-account 20 --rate 0 --events "$events" --linger 5 \
   > "$work/sim.log" 2>&1 &
 pids+=($!)
-dotnet run scripts/sim-subscriber-meter.cs -c Release --no-build -- "ws://127.0.0.1:${port}/xrpc/com.atproto.sync.subscribeRepos" "$events"
+/usr/bin/time -f 'subscriber CPU: %U s user + %S s system, peak RSS %M KB' -o "$work/meter.time" \
+  dotnet "$work/meter/sim-subscriber-meter.dll" "ws://127.0.0.1:${port}/xrpc/com.atproto.sync.subscribeRepos" "$events"
 wait "${pids[0]}" || true
 cat "$work/sim.log" | grep -v '^sim: seed' || true
-cat "$work/sim.time"
+cat "$work/sim.time" "$work/meter.time"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
