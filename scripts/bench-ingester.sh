@@ -65,9 +65,9 @@ run_case() { # name, simulator port, simulator pid, store prefix
   for _ in $(seq 200); do ingester_pid=$(pgrep -P "$time_pid" || true); [ -n "$ingester_pid" ] && break; sleep 0.01; done
   # One watcher process polls (10 times a second, no process start per poll, so the meter takes little of the CPU it
   # measures) until the stream holds every frame the simulator generated, and prints the CPU ticks of the three
-  # processes at the first stored frame and at the last.
-  local start_have start_ingester end_ingester start_nats end_nats start_sim end_sim
-  read -r start_have start_ingester end_ingester start_nats end_nats start_sim end_sim <<< "$(python3 - \
+  # processes at the first stored frame and at the last, and how many frames the simulator sent.
+  local target start_have start_ingester end_ingester start_nats end_nats start_sim end_sim
+  read -r target start_have start_ingester end_ingester start_nats end_nats start_sim end_sim <<< "$(python3 - \
     "$monitor_port" "${prefix}_FIREHOSE" "$sim_port" "$time_pid" "$ingester_pid" "$nats_pid" "$sim_pid" <<'PY'
 import json, os, sys, time, urllib.request
 monitor, stream, sim, waiter = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
@@ -99,10 +99,9 @@ while True:
     if known is not None and have >= known: break
     time.sleep(0.1)
 last = [ticks(p) for p in pids]
-print(first[0], first[1], last[0], first[2], last[1], first[3], last[2])
+print(known, first[0], first[1], last[0], first[2], last[1], first[3], last[2])
 PY
 )" || { cat "$work/$name.log"; exit 1; }
-  local target; target=$(curl -sf "http://127.0.0.1:${sim_port}/_sim/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["frames"])')
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
   kill -TERM "$ingester_pid" 2>/dev/null || true
   wait "$time_pid" || true

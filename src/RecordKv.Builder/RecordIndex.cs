@@ -76,9 +76,9 @@ internal sealed class RecordIndex
 
     /// <summary>
     /// Replaces a DID's subject with a snapshot of <paramref name="paths"/>: its chunks are written (acknowledged), then
-    /// everything before them is purged. Returns the number of chunks.
+    /// everything before them is purged.
     /// </summary>
-    public async Task<int> WriteSnapshotAsync(string did, IEnumerable<string> paths, CancellationToken cancellationToken)
+    public async Task WriteSnapshotAsync(string did, IEnumerable<string> paths, CancellationToken cancellationToken)
     {
         var subject = SubjectFor(did);
         var chunks = Encode(Lines('+', paths), emptyChunk: true);
@@ -98,8 +98,6 @@ internal sealed class RecordIndex
         {
             await _jetStream.PurgeStreamAsync(_stream, new StreamPurgeRequest { Filter = subject, Seq = first }, cancellationToken).ConfigureAwait(false);
         }
-
-        return chunks.Count;
     }
 
     /// <summary>Publishes a delta and waits for its acknowledgement (where no asynchronous writer is in use).</summary>
