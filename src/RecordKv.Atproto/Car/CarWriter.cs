@@ -4,9 +4,12 @@ using RecordKv.Atproto.Cids;
 
 namespace RecordKv.Atproto.Car;
 
-/// <summary>Writes a CAR v1: <see cref="WriteHeader"/> once, then <see cref="WriteBlock(Cid, ReadOnlySpan{byte})"/> per block.</summary>
+/// <summary>Writes a CAR v1: <see cref="WriteHeader(ReadOnlySpan{Cid})"/> once, then <see cref="WriteBlock(Cid, ReadOnlySpan{byte})"/> per block.</summary>
 public sealed class CarWriter
 {
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_header;
+
     private readonly IBufferWriter<byte> _output;
     private bool _headerWritten;
 
@@ -21,16 +24,24 @@ public sealed class CarWriter
     public void WriteHeader(IReadOnlyList<Cid> roots)
     {
         ArgumentNullException.ThrowIfNull(roots);
+        WriteHeader(roots as Cid[] ?? [.. roots]);
+    }
+
+    /// <summary>Writes the header <c>{roots, version: 1}</c>; must come first and only once.</summary>
+    public void WriteHeader(params ReadOnlySpan<Cid> roots)
+    {
         if (_headerWritten)
         {
             throw new InvalidOperationException("The CAR header is already written.");
         }
 
-        var header = new ArrayBufferWriter<byte>(64 + (roots.Count * 41));
+        // The header's length prefix comes first, so the header is encoded aside (per thread, reused) and copied.
+        var header = t_header ??= new ArrayBufferWriter<byte>(128);
+        header.ResetWrittenCount();
         var cbor = new DagCborWriter(header);
         cbor.WriteMapHeader(2);
         cbor.WriteText("roots"u8);
-        cbor.WriteArrayHeader(roots.Count);
+        cbor.WriteArrayHeader(roots.Length);
         foreach (var root in roots)
         {
             cbor.WriteCid(root);

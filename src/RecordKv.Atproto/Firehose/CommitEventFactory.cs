@@ -76,7 +76,7 @@ public static class CommitEventFactory
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(commit);
         var writer = new CarWriter(output);
-        writer.WriteHeader([commitCid]);
+        writer.WriteHeader(commitCid);
         writer.WriteBlock(commitCid, commit.EncodedBytes.Span);
         if (blocks is not null)
         {

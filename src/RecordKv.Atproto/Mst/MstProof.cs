@@ -43,24 +43,34 @@ public static class MstProof
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(proof);
 
-        // Towards the left neighbour: the subtree just before the key's position holds the greatest smaller key
-        // (this path also passes every node on the way to the key itself).
-        for (MstNode? node = tree.Root; node is not null;)
-        {
-            node = node.Open(tree.Source);
-            proof.Add(node.Cid, node.GetBlock());
-            node = node.GetSlot(node.LowerBound(key));
-        }
-
-        // Towards the right neighbour: the subtree just after the key (when the node holds it), else the one before
-        // the next greater entry.
+        // The nodes on the key's path are in the proof. Where a node holds the key itself, the path forks towards the
+        // neighbours: the greatest smaller key is at the right edge of the subtree just before it, the least greater
+        // key at the left edge of the subtree just after it. Without the key, the neighbours lie on the path itself.
         for (MstNode? node = tree.Root; node is not null;)
         {
             node = node.Open(tree.Source);
             proof.Add(node.Cid, node.GetBlock());
             var index = node.LowerBound(key);
             var entries = node.Entries;
-            node = index < entries.Length && entries[index].Key == key ? entries[index].Right : node.GetSlot(index);
+            if (index < entries.Length && entries[index].Key == key)
+            {
+                AddEdge(tree, node.GetSlot(index), rightEdge: true, proof);
+                AddEdge(tree, entries[index].Right, rightEdge: false, proof);
+                return;
+            }
+
+            node = node.GetSlot(index);
+        }
+    }
+
+    // Every node down one edge of a subtree: its last slot at each level, or its first.
+    private static void AddEdge(MerkleSearchTree tree, MstNode? subtree, bool rightEdge, BlockMap proof)
+    {
+        for (var node = subtree; node is not null;)
+        {
+            node = node.Open(tree.Source);
+            proof.Add(node.Cid, node.GetBlock());
+            node = rightEdge ? node.GetSlot(node.Entries.Length) : node.Left;
         }
     }
 }

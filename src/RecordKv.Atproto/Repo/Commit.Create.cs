@@ -6,6 +6,9 @@ namespace RecordKv.Atproto.Repo;
 
 public sealed partial class Commit
 {
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
     /// <summary>Creates and signs a v3 commit: the unsigned fields are encoded, hashed and signed with <paramref name="signingKey"/>.</summary>
     /// <param name="did">The account DID.</param>
     /// <param name="data">The MST root CID.</param>
@@ -17,7 +20,7 @@ public sealed partial class Commit
         ArgumentException.ThrowIfNullOrEmpty(did);
         ArgumentException.ThrowIfNullOrEmpty(rev);
         ArgumentNullException.ThrowIfNull(signingKey);
-        var unsigned = new ArrayBufferWriter<byte>(256);
+        var unsigned = Scratch();
         WriteFields(unsigned, did, data, rev, prev, default, includeSignature: false);
         Span<byte> signature = stackalloc byte[EcdsaSignature.Length];
         signingKey.Sign(unsigned.WrittenSpan, signature);
@@ -29,7 +32,7 @@ public sealed partial class Commit
     {
         ArgumentException.ThrowIfNullOrEmpty(did);
         ArgumentException.ThrowIfNullOrEmpty(rev);
-        var unsigned = new ArrayBufferWriter<byte>(256);
+        var unsigned = Scratch();
         WriteFields(unsigned, did, data, rev, prev, default, includeSignature: false);
         return unsigned.WrittenSpan.ToArray();
     }
@@ -37,8 +40,36 @@ public sealed partial class Commit
     /// <summary>Encodes a v3 commit with a given signature (valid or not); for tests and fault injection.</summary>
     public static Commit WithSignature(string did, Cid data, string rev, Cid? prev, ReadOnlySpan<byte> signature)
     {
-        var signed = new ArrayBufferWriter<byte>(256);
-        WriteFields(signed, did, data, rev, prev, signature, includeSignature: true);
-        return Decode(signed.WrittenSpan.ToArray());
+        ArgumentException.ThrowIfNullOrEmpty(did);
+        ArgumentException.ThrowIfNullOrEmpty(rev);
+        if (data.Codec != CidCodec.DagCbor || prev is { Codec: not CidCodec.DagCbor })
+        {
+            throw new ArgumentException("A commit's data and prev are dag-cbor CIDs.", nameof(data));
+        }
+
+        // Encoded here, so the fields and the signature's place are known: nothing to decode again.
+        var signed = Scratch();
+        var (signatureEntryStart, signatureEntryEnd) = WriteFields(signed, did, data, rev, prev, signature, includeSignature: true);
+        var block = signed.WrittenSpan.ToArray();
+        return new Commit(
+            block,
+            did,
+            CurrentVersion,
+            data,
+            rev,
+            prev,
+            block.AsMemory(signatureEntryEnd - signature.Length, signature.Length),
+            mapHeaderLength: 1,
+            fieldCount: 6,
+            signatureEntryStart,
+            signatureEntryEnd);
+    }
+
+    // Per thread, reused: every commit encoding is copied out to an array of its exact length.
+    private static ArrayBufferWriter<byte> Scratch()
+    {
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(256);
+        scratch.ResetWrittenCount();
+        return scratch;
     }
 }

@@ -242,8 +242,10 @@ public sealed partial class Commit
     }
 
     /// <summary>Encodes a commit's fields (all but <c>sig</c> when <paramref name="signature"/> is empty) in canonical key order.</summary>
-    internal static void WriteFields(IBufferWriter<byte> output, string did, Cid data, string rev, Cid? prev, ReadOnlySpan<byte> signature, bool includeSignature)
+    /// <returns>Where the <c>sig</c> entry starts and ends in <paramref name="output"/> (both 0 without it).</returns>
+    internal static (int SignatureEntryStart, int SignatureEntryEnd) WriteFields(ArrayBufferWriter<byte> output, string did, Cid data, string rev, Cid? prev, ReadOnlySpan<byte> signature, bool includeSignature)
     {
+        int signatureEntryStart = 0, signatureEntryEnd = 0;
         var writer = new DagCborWriter(output);
         writer.WriteMapHeader(includeSignature ? 6 : 5);
         writer.WriteText("did"u8);
@@ -252,8 +254,10 @@ public sealed partial class Commit
         writer.WriteText(rev);
         if (includeSignature)
         {
+            signatureEntryStart = output.WrittenCount;
             writer.WriteText("sig"u8);
             writer.WriteBytes(signature);
+            signatureEntryEnd = output.WrittenCount;
         }
 
         writer.WriteText("data"u8);
@@ -270,6 +274,7 @@ public sealed partial class Commit
 
         writer.WriteText("version"u8);
         writer.WriteInt64(CurrentVersion);
+        return (signatureEntryStart, signatureEntryEnd);
     }
 
     [DoesNotReturn]

@@ -38,15 +38,15 @@ internal sealed class PendingEvent
 
     public string? Since { get; init; }
 
-    public IReadOnlyList<RepoOperation> Ops { get; init; } = [];
+    public List<RepoOperation> Ops { get; init; } = [];
 
-    public IReadOnlyList<(Cid Cid, ReadOnlyMemory<byte> Block)> RecordBlocks { get; init; } = [];
+    public List<(Cid Cid, ReadOnlyMemory<byte> Block)> RecordBlocks { get; init; } = [];
 
     /// <summary>The tree after the commit, every node already hashed, so that the finalizer can read its proof nodes on any thread.</summary>
     public MerkleSearchTree? Tree { get; init; }
 
     /// <summary>The MST operations whose covering proof goes into the commit's CAR.</summary>
-    public IReadOnlyList<MstOperation> MstOperations { get; init; } = [];
+    public List<MstOperation> MstOperations { get; init; } = [];
 
     public string? Handle { get; init; }
 

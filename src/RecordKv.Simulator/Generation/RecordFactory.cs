@@ -36,10 +36,11 @@ internal sealed class RecordFactory
 
     private readonly SimRandom _random;
     private readonly SimClock _clock;
-    private readonly (string Uri, Cid Cid)[] _recentPosts = new (string, Cid)[RecentPostCapacity];
+    private readonly (string Uri, string Cid)[] _recentPosts = new (string, string)[RecentPostCapacity];
     private readonly ArrayBufferWriter<byte> _json = new(1024);
     private readonly ArrayBufferWriter<byte> _cbor = new(512);
     private readonly Utf8JsonWriter _writer;
+    private readonly System.Text.StringBuilder _sentence = new(256);
     private int _recentCount;
     private int _recentNext;
 
@@ -145,7 +146,7 @@ internal sealed class RecordFactory
 
     // The most frequent records are written straight to DAG-CBOR (keys in canonical order: $type, subject,
     // createdAt; a strong ref's cid before uri), skipping the JSON round trip.
-    private byte[] MakeSubjectRecord(string collection, (string Uri, Cid Cid) post, string? did)
+    private byte[] MakeSubjectRecord(string collection, (string Uri, string Cid) post, string? did)
     {
         _cbor.ResetWrittenCount();
         var writer = new DagCborWriter(_cbor);
@@ -161,7 +162,7 @@ internal sealed class RecordFactory
         {
             writer.WriteMapHeader(2);
             writer.WriteText("cid"u8);
-            writer.WriteText(post.Cid.ToString());
+            writer.WriteText(post.Cid);
             writer.WriteText("uri"u8);
             writer.WriteText(post.Uri);
         }
@@ -174,7 +175,8 @@ internal sealed class RecordFactory
     /// <summary>Remembers a created post so that later likes, reposts, replies and quotes can point at it.</summary>
     public void NotePost(string uri, Cid cid)
     {
-        _recentPosts[_recentNext] = (uri, cid);
+        // Kept as text: that is how strong refs carry it, and a post is referenced more often than it is created.
+        _recentPosts[_recentNext] = (uri, cid.ToString());
         _recentNext = (_recentNext + 1) % RecentPostCapacity;
         _recentCount = Math.Min(_recentCount + 1, RecentPostCapacity);
     }
@@ -197,7 +199,7 @@ internal sealed class RecordFactory
         }
 
         var language = _random.Chance(0.6) ? (_random.Chance(0.8) ? "en" : "ja") : null;
-        (string Uri, Cid Cid) replyRoot = default, replyParent = default;
+        (string Uri, string Cid) replyRoot = default, replyParent = default;
         var hasReply = _recentCount > 0 && _random.Chance(0.2);
         if (hasReply)
         {
@@ -207,7 +209,7 @@ internal sealed class RecordFactory
 
         var embedRoll = _random.Next(100);
         List<PostImage>? images = null;
-        (string Uri, Cid Cid) quoted = default;
+        (string Uri, string Cid) quoted = default;
         if (embedRoll < 15)
         {
             images = [];
@@ -328,11 +330,11 @@ internal sealed class RecordFactory
         writer.WriteText(mimeType);
     }
 
-    private static void WriteStrongRef(DagCborWriter writer, (string Uri, Cid Cid) target)
+    private static void WriteStrongRef(DagCborWriter writer, (string Uri, string Cid) target)
     {
         writer.WriteMapHeader(2);
         writer.WriteText("cid"u8);
-        writer.WriteText(target.Cid.ToString());
+        writer.WriteText(target.Cid);
         writer.WriteText("uri"u8);
         writer.WriteText(target.Uri);
     }
@@ -369,14 +371,14 @@ internal sealed class RecordFactory
         _writer.WriteEndObject();
     }
 
-    private (string Uri, Cid Cid) PickPost(string did, string? recordKey)
+    private (string Uri, string Cid) PickPost(string did, string? recordKey)
     {
         if (_recentCount == 0)
         {
             // Nothing posted yet: point at a post that does not exist (the network has plenty of those).
             Span<byte> content = stackalloc byte[8];
             _random.NextBytes(content);
-            return ($"at://{did}/{Post}/{recordKey ?? "3jzfcijpj2z2a"}", Cid.ForDagCbor(content));
+            return ($"at://{did}/{Post}/{recordKey ?? "3jzfcijpj2z2a"}", Cid.ForDagCbor(content).ToString());
         }
 
         return _recentPosts[_random.Next(_recentCount)];
@@ -387,7 +389,7 @@ internal sealed class RecordFactory
     private string Sentence(int minWords, int maxWords)
     {
         var count = _random.Next(minWords, maxWords + 1);
-        var builder = new System.Text.StringBuilder();
+        var builder = _sentence.Clear();
         for (var i = 0; i < count; i++)
         {
             if (i > 0)

@@ -29,6 +29,9 @@ internal sealed class SimGenerator
     private readonly Queue<SimAccount> _healing = new();
     private readonly Dictionary<string, SimAccount> _byDid = new(StringComparer.Ordinal);
     private readonly double[] _faultRates;
+
+    // The keys one commit has touched so far (each key at most once per commit); cleared for every commit.
+    private readonly HashSet<string> _touchedKeys = new(StringComparer.Ordinal);
     private long _nextSeq = 1;
     private PendingEvent? _lastEmitted;
 
@@ -272,7 +275,8 @@ internal sealed class SimGenerator
         var tree = before.Tree;
         var records = before.Records.ToBuilder();
         var rev = _clock.NextTid().ToString();
-        var touched = new HashSet<string>(StringComparer.Ordinal);
+        var touched = _touchedKeys;
+        touched.Clear();
         var ops = new List<RepoOperation>(count);
         var mstOps = new List<MstOperation>(count);
         var recordBlocks = new List<(Cid, ReadOnlyMemory<byte>)>(count);
